@@ -1,0 +1,92 @@
+package dev.dnsgate.config;
+
+import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * All dnsgate settings, under the {@code dnsgate.} prefix. Defaults live in application.yaml so that
+ * one file shows them all; every key is listed in the README table.
+ */
+@ConfigMapping(prefix = "dnsgate")
+public interface DnsgateConfig {
+
+  Listen listen();
+
+  Upstream upstream();
+
+  /** Where clients reach us: one address and port for both UDP and TCP. */
+  interface Listen {
+    String address();
+
+    /** 0 picks a free port (tests); the actual port is logged. */
+    int port();
+
+    /** Largest UDP answer we send, even if a client advertises more (DNS Flag Day 2020: 1232). */
+    int udpPayloadSize();
+
+    Tcp tcp();
+
+    interface Tcp {
+      /** A connection with no traffic for this long is closed (RFC 7766 section 6.2.3). */
+      Duration idleTimeout();
+
+      int maxConnections();
+
+      int maxConnectionsPerClient();
+
+      /** Reading pauses while this many queries of one connection are unanswered. */
+      int maxInFlightPerConnection();
+    }
+  }
+
+  /** The DNS-over-TLS resolvers that answer what no rule answers. */
+  interface Upstream {
+    /**
+     * Servers as {@code IP[:PORT]#TLS-NAME} (the syntax of unbound's forward-addr), in failover order.
+     * The port defaults to 853.
+     */
+    List<String> servers();
+
+    /** failover: first healthy server in order; fastest: lowest moving-average latency. */
+    Strategy strategy();
+
+    /** PEM file of the CAs that may sign upstream certificates; the JDK trust store when absent. */
+    Optional<String> caFile();
+
+    /** SPKI pins by TLS name: base64 SHA-256 of the certificate's SubjectPublicKeyInfo. */
+    Map<String, List<String>> spkiPins();
+
+    /** Time one upstream gets to answer one query, TLS handshake included. */
+    Duration attemptTimeout();
+
+    /** Time a client query may spend upstream in all, over every retry. */
+    Duration totalTimeout();
+
+    /** Pad queries to a multiple of 128 bytes (RFC 8467). */
+    boolean padding();
+
+    /** Persistent TLS connections per server. */
+    int connectionsPerServer();
+
+    /** Queries outstanding on one connection before another connection is used. */
+    int maxInFlightPerConnection();
+
+    /** Idle connections close before the server's own idle timeout would cut them. */
+    Duration idleTimeout();
+
+    /** Consecutive failures after which a server is taken out and probed in the background. */
+    int failuresBeforeDown();
+
+    /** First delay between probes of a server that is down; doubles up to one minute. */
+    Duration probeInterval();
+
+    enum Strategy {
+      FAILOVER,
+      FASTEST
+    }
+  }
+
+}

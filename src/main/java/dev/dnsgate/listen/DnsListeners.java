@@ -1,0 +1,97 @@
+package dev.dnsgate.listen;
+
+import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.resolve.QueryPipeline;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Binds UDP and TCP on the same address and port at start-up. A port that cannot be bound stops the
+ * process with one line naming the address, the port and the keys that set them.
+ */
+@ApplicationScoped
+public class DnsListeners {
+
+  private static final Logger LOG = Logger.getLogger(DnsListeners.class);
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+  /** With port 0 the UDP port is picked first; TCP may find it taken and then both try again. */
+  private static final int EPHEMERAL_TRIES = 5;
+
+  private final DnsgateConfig config;
+  private final QueryPipeline pipeline;
+  private final Vertx vertx;
+  private UdpListener udp;
+  private TcpListener tcp;
+
+  public DnsListeners(DnsgateConfig config, QueryPipeline pipeline, Vertx vertx) {
+    this.config = config;
+    this.pipeline = pipeline;
+    this.vertx = vertx;
+  }
+
+  void start(@Observes StartupEvent event) {
+    String address = config.listen().address();
+    int port = config.listen().port();
+    for (int attempt = 1; ; attempt++) {
+      udp = bindOrExit("UDP", address, port, () -> UdpListener.bind(vertx, address, port, pipeline)
+          .await().atMost(BIND_TIMEOUT));
+      int actual = udp.port();
+      try {
+        tcp = TcpListener.bind(vertx, address, actual, config.listen().tcp(), pipeline)
+            .await().atMost(BIND_TIMEOUT);
+        LOG.infof("dnsgate listening on %s port %d (UDP and TCP)", address, actual);
+        return;
+      } catch (RuntimeException e) {
+        udp.close().await().atMost(BIND_TIMEOUT);
+        if (port != 0 || attempt == EPHEMERAL_TRIES) {
+          throw bindFailure("TCP", address, actual, e);
+        }
+      }
+    }
+  }
+
+  private interface Binder<T> {
+    T bind();
+  }
+
+  private static <T> T bindOrExit(String transport, String address, int port, Binder<T> binder) {
+    try {
+      return binder.bind();
+    } catch (RuntimeException e) {
+      throw bindFailure(transport, address, port, e);
+    }
+  }
+
+  private static ListenerBindException bindFailure(
+      String transport, String address, int port, RuntimeException cause) {
+    String line =
+        String.format(
+            "cannot listen on %s %s port %d (dnsgate.listen.address / dnsgate.listen.port): %s",
+            transport, address, port, cause.getMessage());
+    LOG.error(line);
+    return new ListenerBindException(line);
+  }
+
+  /** The bound port, the same for UDP and TCP. */
+  public int port() {
+    return udp.port();
+  }
+
+  public long refusedTcpConnections() {
+    return tcp.refusedConnections();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (tcp != null) {
+      tcp.close().await().atMost(BIND_TIMEOUT);
+    }
+    if (udp != null) {
+      udp.close().await().atMost(BIND_TIMEOUT);
+    }
+  }
+}

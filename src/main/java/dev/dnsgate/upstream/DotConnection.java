@@ -1,0 +1,220 @@
+package dev.dnsgate.upstream;
+
+import dev.dnsgate.upstream.UpstreamException.Kind;
+import dev.dnsgate.wire.FrameReader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.xbill.DNS.Message;
+
+/**
+ * One persistent TLS connection to one upstream, carrying many queries at once (RFC 7766 pipelining,
+ * answers in any order). Each outstanding query gets a connection-local random ID; an answer is
+ * accepted only if its ID is outstanding and its question matches, so a wrong or spoofed answer never
+ * reaches a client. Safe to call from any thread.
+ */
+final class DotConnection {
+
+  /** Consecutive timeouts with nothing read in between after which the connection is presumed dead. */
+  private static final int SILENT_TIMEOUTS_BEFORE_CLOSE = 3;
+
+  private final Vertx vertx;
+  private final UpstreamStats stats;
+  private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger silentTimeouts = new AtomicInteger();
+  private final Future<NetSocket> ready;
+  private volatile boolean closed;
+  private volatile boolean answered;
+  private volatile long lastActivityNanos = System.nanoTime();
+
+  private record Pending(OutboundQuery query, CompletableFuture<Message> result, long timer) {}
+
+  DotConnection(Vertx vertx, NetClient client, UpstreamServer server, SpkiPins pins, UpstreamStats stats) {
+    this.vertx = vertx;
+    this.stats = stats;
+    this.ready =
+        client
+            .connect(verifiedAddress(server), server.tlsName())
+            .compose(socket -> checkPins(socket, pins, server))
+            .onSuccess(this::attach)
+            .onFailure(e -> onClosed(UpstreamException.of(e)));
+  }
+
+  /**
+   * The JDK checks the certificate against the SNI name but, when that fails, falls back to the host
+   * the engine was created for. Giving the socket address the TLS name as its host (with the literal
+   * IP, so nothing is looked up) makes both the same: the certificate must carry the TLS name,
+   * whatever IP addresses it also lists (RFC 8310 section 8.1).
+   */
+  private static SocketAddress verifiedAddress(UpstreamServer server) {
+    try {
+      InetAddress ip = server.address().getAddress();
+      InetAddress named = InetAddress.getByAddress(server.tlsName(), ip.getAddress());
+      return SocketAddress.inetSocketAddress(new InetSocketAddress(named, server.address().getPort()));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("a literal IP cannot be unknown", e);
+    }
+  }
+
+  private static Future<NetSocket> checkPins(NetSocket socket, SpkiPins pins, UpstreamServer server) {
+    if (pins.isEmpty()) {
+      return Future.succeededFuture(socket);
+    }
+    try {
+      if (pins.matchesAny(socket.peerCertificates())) {
+        return Future.succeededFuture(socket);
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      // falls through to the mismatch: an unverified peer matches no pin
+    }
+    socket.close();
+    return Future.failedFuture(
+        new UpstreamException(Kind.PIN_MISMATCH, server.label() + ": certificate key not in the pin set"));
+  }
+
+  private void attach(NetSocket socket) {
+    socket.handler(new FrameReader(this::onFrame));
+    socket.closeHandler(
+        v -> onClosed(new UpstreamException(Kind.CLOSED, "connection closed by the upstream")));
+    socket.exceptionHandler(e -> socket.close());
+  }
+
+  /** Sends {@code query} and completes with the matching answer, or fails within {@code timeoutMs}. */
+  CompletableFuture<Message> exchange(OutboundQuery query, long timeoutMs) {
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(new UpstreamException(Kind.CLOSED, "connection already closed"));
+      return result;
+    }
+    int id;
+    Pending entry;
+    do {
+      id = ThreadLocalRandom.current().nextInt(0x10000);
+      int chosen = id;
+      entry = new Pending(query, result, vertx.setTimer(timeoutMs, t -> onTimeout(chosen)));
+      if (pending.putIfAbsent(id, entry) == null) {
+        break;
+      }
+      vertx.cancelTimer(entry.timer());
+    } while (true);
+    int chosenId = id;
+    if (closed) {
+      // Closed between the check and the insert: onClosed may have missed this entry.
+      fail(chosenId, new UpstreamException(Kind.CLOSED, "connection closed"));
+      return result;
+    }
+    Buffer frame = FrameReader.frame(query.wire());
+    frame.setUnsignedShort(2, chosenId);
+    if (ready.succeeded()) {
+      ready.result().write(frame);
+    } else {
+      ready.onComplete(
+          ar -> {
+            if (ar.succeeded()) {
+              ar.result().write(frame);
+            } else {
+              fail(chosenId, UpstreamException.of(ar.cause()));
+            }
+          });
+    }
+    return result;
+  }
+
+  private void onFrame(Buffer frame) {
+    lastActivityNanos = System.nanoTime();
+    silentTimeouts.set(0);
+    if (frame.length() < 12) {
+      stats.discarded("answer shorter than a header");
+      return;
+    }
+    int id = frame.getUnsignedShort(0);
+    Pending entry = pending.get(id);
+    if (entry == null) {
+      stats.discarded("answer with an ID not outstanding");
+      return;
+    }
+    Message answer;
+    try {
+      answer = new Message(frame.getBytes());
+    } catch (IOException | RuntimeException e) {
+      stats.discarded("unparseable answer");
+      return;
+    }
+    if (!entry.query().isAnsweredBy(answer)) {
+      stats.discarded("answer to a different question");
+      return;
+    }
+    if (pending.remove(id, entry)) {
+      vertx.cancelTimer(entry.timer());
+      answered = true;
+      entry.result().complete(answer);
+    }
+  }
+
+  private void onTimeout(int id) {
+    Pending entry = pending.remove(id);
+    if (entry == null) {
+      return;
+    }
+    entry.result().completeExceptionally(new UpstreamException(Kind.TIMEOUT, "no answer in time"));
+    if (silentTimeouts.incrementAndGet() >= SILENT_TIMEOUTS_BEFORE_CLOSE) {
+      close();
+    }
+  }
+
+  private void fail(int id, UpstreamException error) {
+    Pending entry = pending.remove(id);
+    if (entry != null) {
+      vertx.cancelTimer(entry.timer());
+      entry.result().completeExceptionally(error);
+    }
+  }
+
+  private void onClosed(UpstreamException error) {
+    closed = true;
+    pending.keySet().forEach(id -> fail(id, error));
+  }
+
+  /** Whether this connection has carried an answer: a failure on it then may be staleness. */
+  boolean hasAnswered() {
+    return answered;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** True once the connection is established (TLS and pins checked) and still open. */
+  boolean isEstablished() {
+    return ready.succeeded() && !closed;
+  }
+
+  int inFlight() {
+    return pending.size();
+  }
+
+  boolean idleLongerThan(long nanos) {
+    return pending.isEmpty() && System.nanoTime() - lastActivityNanos > nanos;
+  }
+
+  void close() {
+    closed = true;
+    if (ready.succeeded()) {
+      ready.result().close();
+    }
+    onClosed(new UpstreamException(Kind.CLOSED, "closed by dnsgate"));
+  }
+}

@@ -1,0 +1,203 @@
+package dev.dnsgate.upstream;
+
+import dev.dnsgate.upstream.UpstreamException.Kind;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.xbill.DNS.Message;
+
+/**
+ * One DoT server: a small pool of persistent connections and the server's health. Queries go to the
+ * least-loaded established connection; another connection opens when all are at their in-flight cap.
+ * A server that fails {@code failuresBeforeDown} times in a row is marked down and probed in the
+ * background with a doubling interval until it answers again.
+ */
+public final class DotUpstream {
+
+  private static final Logger LOG = Logger.getLogger(DotUpstream.class);
+  private static final long MAX_PROBE_INTERVAL_MS = 60_000;
+  /** Weight of the newest sample in the latency moving average. */
+  private static final double EWMA_WEIGHT = 0.2;
+
+  private final Vertx vertx;
+  private final NetClient client;
+  private final UpstreamServer server;
+  private final UpstreamSettings settings;
+  private final SpkiPins pins;
+  private final UpstreamStats stats = new UpstreamStats();
+  private final List<DotConnection> pool = new CopyOnWriteArrayList<>();
+  private final long idleTimer;
+
+  private volatile int consecutiveFailures;
+  private volatile boolean down;
+  private volatile boolean closed;
+  private volatile long probeIntervalMs;
+  private volatile double latencyMillis = Double.NaN;
+  private volatile String lastError = "";
+
+  DotUpstream(Vertx vertx, NetClient client, UpstreamServer server, UpstreamSettings settings) {
+    this.vertx = vertx;
+    this.client = client;
+    this.server = server;
+    this.settings = settings;
+    this.pins = settings.pinsFor(server);
+    long idleNanos = settings.idleTimeout().toNanos();
+    this.idleTimer =
+        vertx.setPeriodic(
+            Math.max(100, settings.idleTimeout().toMillis() / 4),
+            t -> pool.stream().filter(c -> c.idleLongerThan(idleNanos)).forEach(this::retire));
+  }
+
+  /**
+   * Sends one query. A failure on a connection that had already carried answers may only mean the
+   * server closed it while idle, so that case is retried once on a fresh connection.
+   */
+  CompletableFuture<Message> exchange(OutboundQuery query, long timeoutMs) {
+    long start = System.nanoTime();
+    DotConnection connection = pick();
+    if (connection == null) {
+      UpstreamException full = new UpstreamException(Kind.SATURATED, "all connections at their cap");
+      return CompletableFuture.failedFuture(full);
+    }
+    boolean stalePossible = connection.hasAnswered();
+    return connection
+        .exchange(query, timeoutMs)
+        .handle(
+            (answer, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(answer);
+              }
+              long left = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+              if (stalePossible && isClosedFailure(error) && left > 0) {
+                retire(connection);
+                DotConnection fresh = open();
+                return fresh.exchange(query, left);
+              }
+              return CompletableFuture.<Message>failedFuture(error);
+            })
+        .thenCompose(f -> f)
+        .whenComplete((answer, error) -> record(start, error));
+  }
+
+  private static boolean isClosedFailure(Throwable error) {
+    return UpstreamException.of(error).kind() == Kind.CLOSED;
+  }
+
+  private synchronized DotConnection pick() {
+    pool.removeIf(DotConnection::isClosed);
+    DotConnection best = null;
+    for (DotConnection c : pool) {
+      if (best == null || c.inFlight() < best.inFlight()) {
+        best = c;
+      }
+    }
+    int cap = settings.maxInFlightPerConnection();
+    if (best != null && best.inFlight() < cap) {
+      return best;
+    }
+    if (pool.size() < settings.connectionsPerServer()) {
+      return open();
+    }
+    return best != null && best.inFlight() < 2 * cap ? best : null;
+  }
+
+  private synchronized DotConnection open() {
+    DotConnection connection = new DotConnection(vertx, client, server, pins, stats);
+    pool.add(connection);
+    return connection;
+  }
+
+  private void retire(DotConnection connection) {
+    pool.remove(connection);
+    connection.close();
+  }
+
+  private void record(long startNanos, Throwable error) {
+    if (error == null) {
+      double sample = (System.nanoTime() - startNanos) / 1e6;
+      double previous = latencyMillis;
+      latencyMillis = Double.isNaN(previous) ? sample : previous + EWMA_WEIGHT * (sample - previous);
+      consecutiveFailures = 0;
+      return;
+    }
+    UpstreamException cause = UpstreamException.of(error);
+    lastError = cause.getMessage();
+    if (cause.kind() == Kind.SATURATED) {
+      return; // our own limit, not the server's fault
+    }
+    if (++consecutiveFailures >= settings.failuresBeforeDown()) {
+      markDown();
+    }
+  }
+
+  private synchronized void markDown() {
+    if (down) {
+      return;
+    }
+    down = true;
+    probeIntervalMs = settings.probeInterval().toMillis();
+    LOG.warnf("upstream %s is down after %d failures: %s", server.label(), consecutiveFailures, lastError);
+    scheduleProbe();
+  }
+
+  private void scheduleProbe() {
+    vertx.setTimer(probeIntervalMs, t -> probe());
+  }
+
+  private void probe() {
+    if (!down || closed) {
+      return;
+    }
+    DotConnection fresh = open();
+    fresh
+        .exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis())
+        .whenComplete(
+            (answer, error) -> {
+              if (error == null) {
+                consecutiveFailures = 0;
+                down = false;
+                LOG.infof("upstream %s is back up", server.label());
+              } else {
+                lastError = UpstreamException.of(error).getMessage();
+                probeIntervalMs = Math.min(probeIntervalMs * 2, MAX_PROBE_INTERVAL_MS);
+                scheduleProbe();
+              }
+            });
+  }
+
+  public UpstreamServer server() {
+    return server;
+  }
+
+  public boolean isUp() {
+    return !down;
+  }
+
+  /** Moving average of answer latency in milliseconds; NaN before the first answer. */
+  public double latencyMillis() {
+    return latencyMillis;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public UpstreamStats stats() {
+    return stats;
+  }
+
+  int openConnections() {
+    return (int) pool.stream().filter(DotConnection::isEstablished).count();
+  }
+
+  void close() {
+    closed = true;
+    vertx.cancelTimer(idleTimer);
+    pool.forEach(DotConnection::close);
+    pool.clear();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.dnsgate.upstream;
+
+import dev.dnsgate.wire.QueryContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * A query as it goes to an upstream: encoded once, with the ID left at zero because each connection
+ * assigns its own (so that concurrent clients with the same ID never collide on one connection).
+ *
+ * @param wire the encoded query; bytes 0-1 (the ID) are overwritten per connection
+ * @param question what the answer must echo to be accepted
+ */
+public record OutboundQuery(byte[] wire, Record question) {
+
+  /** RFC 8467 section 4.1: the recommended block size for queries. */
+  static final int PADDING_BLOCK = 128;
+
+  /** Payload size we advertise upstream; over TLS it only bounds what the upstream may send. */
+  static final int UPSTREAM_PAYLOAD = 1232;
+
+  /** The client's query with its RD/CD bits, DO bit and end-to-end EDNS options. */
+  public static OutboundQuery from(QueryContext ctx, boolean padding) {
+    Message query = new Message(0);
+    if (ctx.query().getHeader().getFlag(Flags.RD)) {
+      query.getHeader().setFlag(Flags.RD);
+    }
+    if (ctx.query().getHeader().getFlag(Flags.CD)) {
+      query.getHeader().setFlag(Flags.CD);
+    }
+    query.addRecord(ctx.question(), Section.QUESTION);
+    int flags = ctx.dnssecOk() ? ExtendedFlags.DO : 0;
+    return encode(query, ctx.question(), flags, ctx.options(), padding);
+  }
+
+  /** A cheap query that any resolver answers (even with REFUSED): used to probe a server back in. */
+  static OutboundQuery probe(boolean padding) {
+    Record question = Record.newRecord(Name.root, Type.NS, DClass.IN);
+    Message query = new Message(0);
+    query.addRecord(question, Section.QUESTION);
+    return encode(query, question, 0, List.of(), padding);
+  }
+
+  private static OutboundQuery encode(
+      Message query, Record question, int flags, List<EDNSOption> options, boolean padding) {
+    query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
+    byte[] wire = query.toWire();
+    if (!padding) {
+      return new OutboundQuery(wire, question);
+    }
+    // The padding option's own 4-byte header counts toward the padded length.
+    int unpadded = wire.length + 4;
+    int pad = (PADDING_BLOCK - unpadded % PADDING_BLOCK) % PADDING_BLOCK;
+    List<EDNSOption> padded = new ArrayList<>(options);
+    padded.add(new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[pad]));
+    query.removeAllRecords(Section.ADDITIONAL);
+    query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, padded), Section.ADDITIONAL);
+    return new OutboundQuery(query.toWire(), question);
+  }
+
+  /** Whether {@code answer} answers this query: same name (case-insensitive), type and class. */
+  boolean isAnsweredBy(Message answer) {
+    Record echoed = answer.getQuestion();
+    return echoed != null
+        && echoed.getType() == question.getType()
+        && echoed.getDClass() == question.getDClass()
+        && echoed.getName().equals(question.getName());
+  }
+}

@@ -1,0 +1,41 @@
+package dev.dnsgate.upstream;
+
+/** Why one upstream could not answer one query. Stack traces carry nothing useful here. */
+public final class UpstreamException extends RuntimeException {
+
+  /** The failure classes that health tracking, retries and metrics tell apart. */
+  public enum Kind {
+    /** No answer within the attempt's time. */
+    TIMEOUT,
+    /** TCP connect or TLS handshake failed: refused, unreachable, untrusted or wrong name. */
+    CONNECT,
+    /** The certificate verified but its public key is not in the configured pin set. */
+    PIN_MISMATCH,
+    /** The connection closed while the query was outstanding. */
+    CLOSED,
+    /** Every connection of the pool is at its in-flight cap. */
+    SATURATED
+  }
+
+  private final Kind kind;
+
+  public UpstreamException(Kind kind, String message) {
+    super(message, null, false, false);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The failure behind a future's wrapping ({@code CompletionException}), as an upstream failure. */
+  public static UpstreamException of(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof UpstreamException known
+        ? known
+        : new UpstreamException(Kind.CONNECT, String.valueOf(cause.getMessage()));
+  }
+}

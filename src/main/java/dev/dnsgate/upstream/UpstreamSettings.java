@@ -1,0 +1,62 @@
+package dev.dnsgate.upstream;
+
+import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The upstream settings as plain values, so that upstream code is usable without CDI (tests). */
+public record UpstreamSettings(
+    List<UpstreamServer> servers,
+    Strategy strategy,
+    Optional<String> caFile,
+    Map<String, List<String>> spkiPins,
+    Duration attemptTimeout,
+    Duration totalTimeout,
+    boolean padding,
+    int connectionsPerServer,
+    int maxInFlightPerConnection,
+    Duration idleTimeout,
+    int failuresBeforeDown,
+    Duration probeInterval) {
+
+  public static UpstreamSettings from(DnsgateConfig.Upstream config) {
+    return new UpstreamSettings(
+        config.servers().stream().map(UpstreamServer::parse).toList(),
+        config.strategy(),
+        config.caFile(),
+        config.spkiPins(),
+        config.attemptTimeout(),
+        config.totalTimeout(),
+        config.padding(),
+        config.connectionsPerServer(),
+        config.maxInFlightPerConnection(),
+        config.idleTimeout(),
+        config.failuresBeforeDown(),
+        config.probeInterval());
+  }
+
+  public UpstreamSettings withServers(List<UpstreamServer> newServers) {
+    return new UpstreamSettings(
+        newServers, strategy, caFile, spkiPins, attemptTimeout, totalTimeout, padding,
+        connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
+  }
+
+  public UpstreamSettings withStrategy(Strategy newStrategy) {
+    return new UpstreamSettings(
+        servers, newStrategy, caFile, spkiPins, attemptTimeout, totalTimeout, padding,
+        connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
+  }
+
+  public UpstreamSettings withPins(Map<String, List<String>> newPins) {
+    return new UpstreamSettings(
+        servers, strategy, caFile, newPins, attemptTimeout, totalTimeout, padding,
+        connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
+  }
+
+  SpkiPins pinsFor(UpstreamServer server) {
+    return new SpkiPins(spkiPins.getOrDefault(server.tlsName(), List.of()));
+  }
+}

@@ -1,0 +1,39 @@
+package dev.dnsgate.wire;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+
+/**
+ * What we must remember of a client's query to answer it exactly: its ID, its question as sent
+ * (0x20 mixed case included), its EDNS view, and where it came from.
+ *
+ * @param query the parsed query, never modified after decoding
+ * @param question the client's question record, bytes and case as received
+ * @param edns whether the client sent an OPT record
+ * @param udpLimit the largest UDP answer this client accepts (512 without EDNS)
+ * @param dnssecOk the client's DO bit
+ * @param options the client's EDNS options that are not hop-by-hop, forwarded upstream
+ */
+public record QueryContext(
+    Message query,
+    Record question,
+    boolean edns,
+    int udpLimit,
+    boolean dnssecOk,
+    List<EDNSOption> options,
+    Transport transport,
+    InetAddress client,
+    long startNanos) {
+
+  public int id() {
+    return query.getHeader().getID();
+  }
+
+  /** Largest answer we may send back on this query's transport. */
+  public int answerLimit() {
+    return transport == Transport.UDP ? udpLimit : Message.MAXLENGTH;
+  }
+}

@@ -1,0 +1,272 @@
+package dev.dnsgate.listen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dnsgate.testing.DnsClient;
+import dev.dnsgate.testing.DotUpstreamsResource;
+import dev.dnsgate.testing.ScriptedDotServer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/** The real listeners, a real client, scripted DoT upstreams behind: what clients get back. */
+@QuarkusTest
+@QuarkusTestResource(DotUpstreamsResource.class)
+class ForwardingEndToEndTest {
+
+  @Inject DnsListeners listeners;
+
+  DnsClient client;
+
+  @BeforeEach
+  void setUp() {
+    DotUpstreamsResource.resetAll();
+    client = new DnsClient(listeners.port());
+  }
+
+  private SimpleResolver resolver(boolean tcp) throws Exception {
+    SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
+    resolver.setPort(listeners.port());
+    resolver.setTCP(tcp);
+    resolver.setTimeout(Duration.ofSeconds(5));
+    return resolver;
+  }
+
+  @Test
+  void udpAndTcpQueriesAreAnsweredThroughTheDotUpstream() throws Exception {
+    for (boolean tcp : new boolean[] {false, true}) {
+      Message response = resolver(tcp).send(DnsClient.query("www.example.test.", Type.A));
+      assertEquals(Rcode.NOERROR, response.getRcode());
+      ARecord a = (ARecord) DnsClient.firstAnswer(response);
+      assertEquals("192.0.2.1", a.getAddress().getHostAddress());
+    }
+    assertEquals(2, DotUpstreamsResource.primary.received().size());
+  }
+
+  @Test
+  void clientIdAndMixedCaseQuestionAreEchoedExactly() throws Exception {
+    Message query = DnsClient.query("WwW.ExAmPlE.TeSt.", Type.A);
+    query.getHeader().setID(0x5A5A);
+    byte[] sent = query.toWire();
+
+    Message response = client.udp(query);
+
+    assertEquals(0x5A5A, response.getHeader().getID());
+    byte[] echoedQuestion = response.getQuestion().toWireCanonical();
+    assertEquals("WwW.ExAmPlE.TeSt.", response.getQuestion().getName().toString());
+    assertNotNull(echoedQuestion);
+    byte[] rawReply = client.udpRaw(sent, 5000);
+    // the question section (after the 12-byte header) comes back byte for byte
+    int questionLength = sent.length - 12;
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(sent, 12, 12 + questionLength),
+        java.util.Arrays.copyOfRange(rawReply, 12, 12 + questionLength));
+  }
+
+  @Test
+  void upstreamSeesProxyIdsAndPaddedQueriesNotTheClientsCookie() throws Exception {
+    Message query = DnsClient.query("pad.example.test.", Type.A);
+    query.getHeader().setID(4242);
+    query.addRecord(
+        new OPTRecord(4096, 0, 0, ExtendedFlags.DO,
+            List.of(new org.xbill.DNS.CookieOption(new byte[8]))),
+        Section.ADDITIONAL);
+
+    Message response = client.udp(query);
+
+    assertEquals(4242, response.getHeader().getID());
+    assertTrue((response.getOPT().getFlags() & ExtendedFlags.DO) != 0, "DO bit echoed");
+    Message upstreamSaw = DotUpstreamsResource.primary.received().get(0);
+    assertEquals(0, upstreamSaw.toWire().length % 128, "padded to a 128-byte block");
+    assertTrue((upstreamSaw.getOPT().getFlags() & ExtendedFlags.DO) != 0, "DO forwarded");
+    assertTrue(upstreamSaw.getOPT().getOptions(EDNSOption.Code.COOKIE).isEmpty(), "cookie is hop-by-hop");
+  }
+
+  @Test
+  void largeAnswerIsTruncatedOverUdpAndCompleteOverTcp() throws Exception {
+    Message query = DnsClient.query(ScriptedDotServer.BIG_NAME, Type.TXT);
+
+    Message overUdp = client.udp(query);
+    Message overTcp = client.tcp(query);
+
+    assertTrue(overUdp.getHeader().getFlag(Flags.TC), "TC set over UDP");
+    assertTrue(overUdp.toWire().length <= 512, "fits the 512 bytes of a client without EDNS");
+    assertTrue(overUdp.getSection(Section.ANSWER).isEmpty(), "no partial RRset");
+    assertFalse(overTcp.getHeader().getFlag(Flags.TC));
+    assertEquals(8, overTcp.getSection(Section.ANSWER).size());
+  }
+
+  @Test
+  void realClientRetriesTruncatedAnswerOverTcp() throws Exception {
+    Message response = resolver(false).send(DnsClient.query(ScriptedDotServer.BIG_NAME, Type.TXT));
+
+    assertFalse(response.getHeader().getFlag(Flags.TC));
+    assertEquals(8, response.getSection(Section.ANSWER).size());
+  }
+
+  @Test
+  void ednsClientGetsAnswerUpToItsAdvertisedSize() throws Exception {
+    Message query = DnsClient.query(ScriptedDotServer.BIG_NAME, Type.TXT);
+    query.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+
+    Message response = client.udp(query);
+
+    // our own limit (1232) caps what the client advertised; 8 x 200+ bytes do not fit
+    assertTrue(response.getHeader().getFlag(Flags.TC));
+    assertEquals(1232, response.getOPT().getPayloadSize(), "we advertise our own payload size");
+  }
+
+  @Test
+  void pipelinedTcpQueriesAreAnsweredAsTheyCompleteOutOfOrder() throws Exception {
+    DotUpstreamsResource.primary.script(
+        q -> {
+          ScriptedDotServer.Reply reply = ScriptedDotServer.standard(q);
+          boolean slow = q.getQuestion().getName().toString().startsWith("slow");
+          return slow ? reply.delayed(300) : reply;
+        });
+    try (DnsClient.TcpSession session = client.tcpSession()) {
+      Message slow = DnsClient.query("slow.example.test.", Type.A);
+      slow.getHeader().setID(1);
+      Message fast = DnsClient.query("fast.example.test.", Type.A);
+      fast.getHeader().setID(2);
+      session.send(slow.toWire());
+      session.send(fast.toWire());
+
+      Message first = new Message(session.receive());
+      Message second = new Message(session.receive());
+
+      assertEquals(2, first.getHeader().getID(), "fast answer overtakes the slow one");
+      assertEquals(Name.fromString("fast.example.test."), first.getQuestion().getName());
+      assertEquals(1, second.getHeader().getID());
+      assertEquals(Name.fromString("slow.example.test."), second.getQuestion().getName());
+    }
+  }
+
+  @Test
+  void manyConcurrentClientsShareFewUpstreamConnections() throws Exception {
+    int before = DotUpstreamsResource.primary.acceptedConnections();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      int n = i;
+      done.add(pool.submit(() -> {
+        Message r = client.udp(DnsClient.query("c" + n + ".example.test.", Type.A));
+        if (r.getRcode() == Rcode.NOERROR && !r.getSection(Section.ANSWER).isEmpty()) {
+          answered.incrementAndGet();
+        }
+        return null;
+      }));
+    }
+    for (java.util.concurrent.Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    assertEquals(50, answered.get());
+    assertTrue(DotUpstreamsResource.primary.acceptedConnections() - before <= 2,
+        "pipelined over the pool, not one connection per query");
+  }
+
+  @Test
+  void failoverToSecondUpstreamWhenFirstIsDown() throws Exception {
+    DotUpstreamsResource.primary.stop();
+    try {
+      Message response = client.udp(DnsClient.query("failover.example.test.", Type.A));
+
+      assertEquals(Rcode.NOERROR, response.getRcode());
+      assertEquals(1, DotUpstreamsResource.secondary.received().size());
+    } finally {
+      DotUpstreamsResource.primary.startOn(DotUpstreamsResource.primary.port());
+    }
+  }
+
+  @Test
+  void allUpstreamsSilentGivesServfailWithEde23WithinTheTotalTimeout() throws Exception {
+    DotUpstreamsResource.primary.script(q -> ScriptedDotServer.Reply.silence());
+    DotUpstreamsResource.secondary.script(q -> ScriptedDotServer.Reply.silence());
+    Message query = DnsClient.query("silent.example.test.", Type.A);
+    query.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+
+    long start = System.nanoTime();
+    Message response = client.udp(query);
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(Rcode.SERVFAIL, response.getRcode());
+    List<EDNSOption> ede = response.getOPT().getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR);
+    assertEquals(1, ede.size());
+    assertEquals(ExtendedErrorCodeOption.NETWORK_ERROR, ((ExtendedErrorCodeOption) ede.get(0)).getErrorCode());
+    assertTrue(tookMs < 1500 + 500, "answered within the total timeout (1.5 s), took " + tookMs);
+  }
+
+  @Test
+  void malformedPacketsGetFormerrOrAreDroppedAndServiceContinues() throws Exception {
+    byte[] valid = DnsClient.query("after.example.test.", Type.A).toWire();
+    byte[] garbageBody = java.util.Arrays.copyOf(valid, valid.length - 3); // question cut short
+    garbageBody[0] = 0x12;
+    garbageBody[1] = 0x34;
+
+    byte[] formerr = client.udpRaw(garbageBody, 2000);
+    byte[] shortPacket = client.udpRaw(new byte[] {1, 2, 3}, 300);
+
+    assertNotNull(formerr);
+    Message parsed = new Message(formerr);
+    assertEquals(0x1234, parsed.getHeader().getID());
+    assertEquals(Rcode.FORMERR, parsed.getRcode());
+    assertNull(shortPacket, "unreadable bytes are dropped");
+    assertEquals(Rcode.NOERROR, client.udp(new Message(valid)).getRcode());
+  }
+
+  @Test
+  void otherOpcodesGetNotimp() throws Exception {
+    Message notify = DnsClient.query("zone.example.test.", Type.SOA);
+    notify.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
+
+    Message response = client.udp(notify);
+
+    assertEquals(Rcode.NOTIMP, response.getRcode());
+    assertTrue(DotUpstreamsResource.primary.received().isEmpty(), "nothing forwarded");
+  }
+
+  @Test
+  void unknownEdnsVersionGetsBadvers() throws Exception {
+    Message query = DnsClient.query("v1.example.test.", Type.A);
+    query.addRecord(new OPTRecord(1232, 0, 1), Section.ADDITIONAL);
+
+    Message response = client.udp(query);
+
+    assertEquals(Rcode.BADVERS, response.getRcode());
+    assertEquals(0, response.getOPT().getVersion());
+  }
+
+  @Test
+  void nxdomainFromUpstreamReachesTheClient() throws Exception {
+    Message response = client.tcp(DnsClient.query("gone.nx.test.", Type.A));
+
+    assertEquals(Rcode.NXDOMAIN, response.getRcode());
+    Record question = response.getQuestion();
+    assertEquals(Name.fromString("gone.nx.test."), question.getName());
+  }
+}
