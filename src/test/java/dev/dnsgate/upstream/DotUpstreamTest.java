@@ -1,0 +1,221 @@
+package dev.dnsgate.upstream;
+
+import static dev.dnsgate.upstream.UpstreamTestSupport.outbound;
+import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.testing.DnsClient;
+import dev.dnsgate.testing.Eventually;
+import dev.dnsgate.testing.ScriptedDotServer;
+import dev.dnsgate.testing.ScriptedDotServer.Reply;
+import dev.dnsgate.testing.TestFiles;
+import dev.dnsgate.upstream.UpstreamException.Kind;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import java.io.FileInputStream;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/** DoT client behaviour against scripted servers: TLS checks, pins, spoofing, pooling, health. */
+class DotUpstreamTest {
+
+  private Vertx vertx;
+  private UpstreamGroup group;
+  private final List<AutoCloseable> servers = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (group != null) {
+      group.close();
+    }
+    for (AutoCloseable s : servers) {
+      s.close();
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private ScriptedDotServer server(String cert) {
+    ScriptedDotServer server = new ScriptedDotServer(cert).start();
+    servers.add(server);
+    return server;
+  }
+
+  private Message resolve(String name) throws Exception {
+    return group.resolve(outbound(DnsClient.query(name, Type.A))).get(5, TimeUnit.SECONDS);
+  }
+
+  private UpstreamException failure(String name) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> resolve(name));
+    return UpstreamException.of(e.getCause());
+  }
+
+  @Test
+  void verifiedServerAnswers() throws Exception {
+    ScriptedDotServer good = server("dot.test");
+    group = new UpstreamGroup(vertx, settings(good));
+
+    assertEquals(Rcode.NOERROR, resolve("ok.example.test.").getRcode());
+  }
+
+  @Test
+  void certificateForAnotherNameIsRefusedEvenIfItListsTheIp() {
+    ScriptedDotServer wrongName = server("wrong.test");
+    group = new UpstreamGroup(vertx, settings(wrongName));
+
+    assertEquals(Kind.CONNECT, failure("x.example.test.").kind());
+    assertTrue(wrongName.received().isEmpty(), "no query sent over an unverified connection");
+  }
+
+  @Test
+  void certificateFromUntrustedCaIsRefused() {
+    ScriptedDotServer rogue = server("rogue-dot.test");
+    group = new UpstreamGroup(vertx, settings(rogue));
+
+    assertEquals(Kind.CONNECT, failure("x.example.test.").kind());
+    assertTrue(rogue.received().isEmpty());
+  }
+
+  @Test
+  void pinMismatchIsAHardFailure() {
+    ScriptedDotServer good = server("dot.test");
+    String otherKey = pinOf("wrong.test.pem");
+    group = new UpstreamGroup(vertx, settings(good).withPins(Map.of("dot.test", List.of(otherKey))));
+
+    assertEquals(Kind.PIN_MISMATCH, failure("x.example.test.").kind());
+    assertTrue(good.received().isEmpty());
+  }
+
+  @Test
+  void matchingPinIsAccepted() throws Exception {
+    ScriptedDotServer good = server("dot.test");
+    List<String> pins = List.of(pinOf("wrong.test.pem"), pinOf("dot.test.pem"));
+    group = new UpstreamGroup(vertx, settings(good).withPins(Map.of("dot.test", pins)));
+
+    assertEquals(Rcode.NOERROR, resolve("pinned.example.test.").getRcode());
+  }
+
+  private static String pinOf(String certFile) {
+    try (FileInputStream in = new FileInputStream(TestFiles.tls(certFile))) {
+      return SpkiPins.pinOf(CertificateFactory.getInstance("X.509").generateCertificate(in));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void answerWithWrongIdIsDiscarded() {
+    ScriptedDotServer liar = server("dot.test");
+    liar.script(q -> {
+      Message spoof = ScriptedDotServer.responseTo(q);
+      spoof.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
+      return Reply.answer(spoof);
+    });
+    group = new UpstreamGroup(vertx, settings(liar));
+
+    assertEquals(Kind.TIMEOUT, failure("spoof.example.test.").kind());
+    assertTrue(group.upstreams().get(0).stats().discardedTotal() >= 1);
+  }
+
+  @Test
+  void answerToAnotherQuestionIsDiscarded() {
+    ScriptedDotServer liar = server("dot.test");
+    liar.script(q -> {
+      Message other = DnsClient.query("evil.example.test.", Type.A);
+      other.getHeader().setID(q.getHeader().getID());
+      return ScriptedDotServer.standard(other);
+    });
+    group = new UpstreamGroup(vertx, settings(liar));
+
+    assertEquals(Kind.TIMEOUT, failure("victim.example.test.").kind());
+    assertTrue(group.upstreams().get(0).stats().discardedTotal() >= 1);
+  }
+
+  @Test
+  void pooledConnectionClosedByServerIsRetriedOnceOnAFreshOne() throws Exception {
+    ScriptedDotServer flaky = server("dot.test");
+    AtomicInteger staleSeen = new AtomicInteger();
+    flaky.script(q -> q.getQuestion().getName().toString().startsWith("stale")
+        && staleSeen.incrementAndGet() == 1 ? Reply.closeConnection() : ScriptedDotServer.standard(q));
+    group = new UpstreamGroup(vertx, settings(flaky));
+    resolve("warm.example.test.");
+
+    Message answer = resolve("stale.example.test.");
+
+    assertEquals(Rcode.NOERROR, answer.getRcode());
+    assertEquals(2, flaky.acceptedConnections());
+    assertEquals(2, staleSeen.get());
+  }
+
+  @Test
+  void handshakeThatNeverCompletesFailsWithinTheAttemptTimeout() throws Exception {
+    NetServer mute = vertx.createNetServer().connectHandler(socket -> { });
+    int port = mute.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get().actualPort();
+    UpstreamSettings settings =
+        settings().withServers(List.of(UpstreamServer.parse("127.0.0.1:" + port + "#dot.test")));
+    group = new UpstreamGroup(vertx, settings);
+
+    long start = System.nanoTime();
+    failure("hang.example.test.");
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+    assertTrue(tookMs < 1600, "bounded by the 1 s attempt timeout, took " + tookMs);
+  }
+
+  @Test
+  void fastestStrategySendsMostQueriesToTheQuickerServer() throws Exception {
+    ScriptedDotServer slow = server("dot.test");
+    ScriptedDotServer quick = server("dot.test");
+    slow.script(q -> ScriptedDotServer.standard(q).delayed(40));
+    group = new UpstreamGroup(vertx, settings(slow, quick).withStrategy(Strategy.FASTEST));
+
+    for (int i = 0; i < 40; i++) {
+      resolve("q" + i + ".example.test.");
+    }
+
+    assertTrue(quick.received().size() > 30, "quick got " + quick.received().size() + " of 40");
+    assertTrue(slow.received().size() >= 1, "slow was measured too");
+  }
+
+  @Test
+  void failingServerIsMarkedDownSkippedAndProbedBackIn() throws Exception {
+    ScriptedDotServer first = server("dot.test");
+    ScriptedDotServer second = server("dot.test");
+    group = new UpstreamGroup(vertx, settings(first, second));
+    DotUpstream primary = group.upstreams().get(0);
+    first.stop();
+
+    resolve("a.example.test.");
+    resolve("b.example.test.");
+    assertFalse(primary.isUp(), "down after two failures");
+    assertEquals(2, second.received().size());
+
+    first.startOn(first.port());
+    Eventually.await("probe brings the server back", primary::isUp, 5000);
+    second.reset();
+    resolve("c.example.test.");
+    List<Message> seen = first.received();
+    assertEquals(Name.fromString("c.example.test."), seen.get(seen.size() - 1).getQuestion().getName());
+    assertTrue(second.received().isEmpty());
+  }
+}

@@ -1,0 +1,45 @@
+package dev.dnsgate.upstream;
+
+import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.testing.ScriptedDotServer;
+import dev.dnsgate.testing.TestFiles;
+import dev.dnsgate.wire.Decoded;
+import dev.dnsgate.wire.QueryDecoder;
+import dev.dnsgate.wire.ResponseShaper;
+import dev.dnsgate.wire.Transport;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.xbill.DNS.Message;
+
+/** Settings and queries for upstream tests that run without Quarkus. */
+final class UpstreamTestSupport {
+
+  private UpstreamTestSupport() {}
+
+  static UpstreamSettings settings(ScriptedDotServer... servers) {
+    List<UpstreamServer> list =
+        Arrays.stream(servers).map(s -> UpstreamServer.parse("127.0.0.1:" + s.port() + "#dot.test")).toList();
+    return new UpstreamSettings(
+        list,
+        Strategy.FAILOVER,
+        Optional.of(TestFiles.tls("test-ca.pem")),
+        Map.of(),
+        Duration.ofMillis(1000),
+        Duration.ofMillis(2500),
+        true,
+        2,
+        64,
+        Duration.ofSeconds(8),
+        2,
+        Duration.ofMillis(50));
+  }
+
+  static OutboundQuery outbound(Message clientQuery) {
+    QueryDecoder decoder = new QueryDecoder(1232, new ResponseShaper(1232));
+    Decoded decoded = decoder.decode(clientQuery.toWire(), Transport.UDP, null);
+    return OutboundQuery.from(((Decoded.Query) decoded).context(), true);
+  }
+}
