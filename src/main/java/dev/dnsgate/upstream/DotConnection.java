@@ -2,9 +2,11 @@ package dev.dnsgate.upstream;
 
 import dev.dnsgate.upstream.UpstreamException.Kind;
 import dev.dnsgate.wire.FrameReader;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -45,9 +47,14 @@ final class DotConnection {
   DotConnection(Vertx vertx, NetClient client, UpstreamServer server, SpkiPins pins, UpstreamStats stats) {
     this.vertx = vertx;
     this.stats = stats;
+    // A fresh event-loop context per connection spreads TLS work over the event loops instead of
+    // piling it onto the thread of the listener that happened to open the connection.
+    Context home = ((VertxInternal) vertx).createEventLoopContext();
     this.ready =
-        client
-            .connect(verifiedAddress(server), server.tlsName())
+        Future.<NetSocket>future(
+                promise ->
+                    home.runOnContext(
+                        v -> client.connect(verifiedAddress(server), server.tlsName()).onComplete(promise)))
             .compose(socket -> checkPins(socket, pins, server))
             .onSuccess(this::attach)
             .onFailure(e -> onClosed(UpstreamException.of(e)));
