@@ -27,6 +27,12 @@ public interface DnsgateConfig {
     /** Largest UDP answer we send, even if a client advertises more (DNS Flag Day 2020: 1232). */
     int udpPayloadSize();
 
+    /**
+     * SO_RCVBUF/SO_SNDBUF of the UDP socket in bytes. Bursts from many clients overflow the kernel
+     * default (208 KiB) and are lost before we see them; the kernel caps this at net.core.rmem_max.
+     */
+    int udpSocketBuffer();
+
     Tcp tcp();
 
     interface Tcp {

@@ -38,7 +38,7 @@ public class DnsListeners {
     String address = config.listen().address();
     int port = config.listen().port();
     for (int attempt = 1; ; attempt++) {
-      udp = bindOrExit("UDP", address, port, () -> UdpListener.bind(vertx, address, port, pipeline)
+      udp = bindOrExit("UDP", address, port, () -> UdpListener.bind(vertx.getDelegate(), address, port, config.listen().udpSocketBuffer(), pipeline)
           .await().atMost(BIND_TIMEOUT));
       int actual = udp.port();
       try {
