@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Benchmarks dnsgate beside dnsdist, unbound and stubby in ONE run of ../shared/bench/compare.sh
+# (dnsperf on loopback, all forwarding to the same local DoT upstream), then writes the resulting
+# table into BENCHMARKS.md between the bench markers, with the command and the machine.
+# Usage: scripts/bench.sh                 (FWD_BEST=1 is the default: adds dnsdist-ooo, -ooo-2t, kresd)
+#        SECS=5 LAT_SECS=3 PEERS="ceiling unbound" scripts/bench.sh     (quick subset; any compare.sh knob)
+# Needs: dnsperf dnsdist unbound stubby dnsutils knot-dnsutils [knot-resolver] from Debian.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
+[ -x "$BENCH/compare.sh" ] || { echo "no benchmark harness at $BENCH (set BENCH_DIR)" >&2; exit 1; }
+./mvnw -B -q package -DskipTests
+JVM_OPTS="${JVM_OPTS:--Xms64m -Xmx256m -XX:+UseParallelGC}"
+# compare.sh hands the proxy its port, upstream and CA in environment variables; map them to -D keys.
+export PROXY_NAME=dnsgate
+export PROXY_CMD="exec java $JVM_OPTS -Ddnsgate.listen.port=\$PORT \
+ -Ddnsgate.upstream.servers=\$UPSTREAM_ADDR#\$UPSTREAM_NAME -Ddnsgate.upstream.ca-file=\$UPSTREAM_CA \
+ -Dquarkus.http.port=0 ${PROXY_EXTRA_OPTS:-} -jar $ROOT/target/quarkus-app/quarkus-run.jar"
+export FWD_BEST="${FWD_BEST:-1}"
+export OUT="${OUT:-/tmp/dnsgate-bench-$(date +%Y%m%d-%H%M%S)}"
+"$BENCH/compare.sh"
+{
+  echo "<!-- bench:start -->"
+  echo "Run $(date -u +%FT%TZ) on $(nproc) shared cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr);"
+  echo "JVM: $(java -version 2>&1 | head -1), \`$JVM_OPTS\`. Only ratios within one run compare."
+  echo
+  echo "Command: \`FWD_BEST=$FWD_BEST scripts/bench.sh\` (wraps \`../shared/bench/compare.sh\`; raw results in \`$OUT/results.txt\`)"
+  echo
+  cat "$OUT/table.md"
+  echo "<!-- bench:end -->"
+} > "$OUT/section.md"
+python3 - "$ROOT/BENCHMARKS.md" "$OUT/section.md" <<'PY'
+import re, sys
+doc_path, section_path = sys.argv[1], sys.argv[2]
+section = open(section_path).read().rstrip("\n")
+doc = open(doc_path).read()
+doc = re.sub(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda m: section, doc, flags=re.S)
+open(doc_path, "w").write(doc)
+PY
+echo "BENCHMARKS.md updated from $OUT"
