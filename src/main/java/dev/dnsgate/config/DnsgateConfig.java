@@ -17,6 +17,23 @@ public interface DnsgateConfig {
 
   Upstream upstream();
 
+  Rules rules();
+
+  /** Where rule files live and how they are kept current. */
+  interface Rules {
+    /** Folder of rule files (*.yaml), relative to the working directory unless absolute. */
+    String dir();
+
+    /** How often the rule files (and the files they name) are checked for changes. */
+    Duration reloadInterval();
+
+    /** How old a downloaded block list may get before it is fetched again. */
+    Duration listRefresh();
+
+    /** Where downloaded block lists are kept, so the last good copy survives restarts and failures. */
+    String listCacheDir();
+  }
+
   /** Where clients reach us: one address and port for both UDP and TCP. */
   interface Listen {
     String address();
@@ -58,6 +75,18 @@ public interface DnsgateConfig {
 
     /** failover: first healthy server in order; fastest: lowest moving-average latency. */
     Strategy strategy();
+
+    /**
+     * Named groups for conditional forwarding (rules with {@code action: forward}); each has its own
+     * servers and strategy and shares every other upstream setting.
+     */
+    Map<String, Group> groups();
+
+    interface Group {
+      List<String> servers();
+
+      Optional<Strategy> strategy();
+    }
 
     /** PEM file of the CAs that may sign upstream certificates; the JDK trust store when absent. */
     Optional<String> caFile();

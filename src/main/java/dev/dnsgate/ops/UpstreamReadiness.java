@@ -23,7 +23,7 @@ public class UpstreamReadiness implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder response = HealthCheckResponse.named("upstreams");
     boolean anyUp = false;
-    for (DotUpstream upstream : pipeline.upstreams().upstreams()) {
+    for (DotUpstream upstream : pipeline.groups().values().stream().flatMap(g -> g.upstreams().stream()).toList()) {
       anyUp |= upstream.isUp();
       double latency = upstream.latencyMillis();
       response.withData(

@@ -16,7 +16,11 @@ public record Answer(Message message, Source source, String detail, EDNSOption e
 
   /** The stage that produced an answer. */
   public enum Source {
+    /** Answered by an upstream resolver. */
     UPSTREAM,
+    /** Answered by a rule (blocked, local); the detail names the rule. */
+    RULE,
+    /** No upstream could answer: SERVFAIL. */
     FAILED
   }
 }

@@ -1,9 +1,14 @@
 package dev.dnsgate.resolve;
 
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.rules.Outcome;
+import dev.dnsgate.rules.RuleEngine;
+import dev.dnsgate.rules.RuleQuery;
+import dev.dnsgate.rules.Verdict;
 import dev.dnsgate.upstream.OutboundQuery;
 import dev.dnsgate.upstream.UpstreamException;
 import dev.dnsgate.upstream.UpstreamGroup;
+import dev.dnsgate.upstream.UpstreamServer;
 import dev.dnsgate.upstream.UpstreamSettings;
 import dev.dnsgate.wire.Decoded;
 import dev.dnsgate.wire.QueryContext;
@@ -16,23 +21,29 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 
 /**
  * The whole query path in one place, from a client's bytes to the bytes sent back:
  *
  * <ol>
- *   <li>decode: bytes to a query, or an immediate FORMERR/NOTIMP, or a silent drop;
- *   <li>upstream: the default DoT group, within the total timeout; SERVFAIL with EDE 23 when none answers;
+ *   <li>decode: bytes to a query, or an immediate FORMERR/NOTIMP, or a silent drop; first, because
+ *       nothing after it should see bytes it cannot trust;
+ *   <li>rules: rewrite, allow/block, local answers, conditional forwarding (see {@code Phase}); before
+ *       any upstream work, because they may answer at once or change what is forwarded and where;
+ *   <li>upstream: the group the rules chose (default otherwise), within the total timeout; SERVFAIL
+ *       with EDE 23 when none answers; a rewritten query's answer is mapped back to the client's name;
  *   <li>shape: the client's ID, question and EDNS view, truncated to its transport's limit.
  * </ol>
  *
- * Rules and the cache take their places between decode and upstream: rules first, because they may
- * answer without forwarding or change what is forwarded; the cache second, keyed by the final query.
+ * The answer cache takes its place between rules and upstream, keyed by the query after rewrites.
  */
 @ApplicationScoped
 public class QueryPipeline {
@@ -41,14 +52,20 @@ public class QueryPipeline {
 
   private final QueryDecoder decoder;
   private final ResponseShaper shaper;
-  private final UpstreamGroup upstreams;
+  private final RuleEngine rules;
+  private final Map<String, UpstreamGroup> groups = new HashMap<>();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder malformed = new LongAdder();
 
-  public QueryPipeline(DnsgateConfig config, Vertx vertx) {
+  public QueryPipeline(DnsgateConfig config, Vertx vertx, RuleEngine rules) {
     this.shaper = new ResponseShaper(config.listen().udpPayloadSize());
     this.decoder = new QueryDecoder(config.listen().udpPayloadSize(), shaper);
-    this.upstreams = new UpstreamGroup(vertx, UpstreamSettings.from(config.upstream()));
+    this.rules = rules;
+    UpstreamSettings defaults = UpstreamSettings.from(config.upstream());
+    groups.put(Verdict.DEFAULT_GROUP, new UpstreamGroup(vertx, defaults));
+    config.upstream().groups().forEach((name, group) -> groups.put(name, new UpstreamGroup(vertx,
+        defaults.withServers(group.servers().stream().map(UpstreamServer::parse).toList())
+            .withStrategy(group.strategy().orElse(defaults.strategy())))));
   }
 
   /**
@@ -74,12 +91,23 @@ public class QueryPipeline {
   }
 
   private CompletableFuture<Answer> resolve(QueryContext ctx) {
-    return upstreams
-        .resolve(OutboundQuery.from(ctx, upstreams.padding()))
+    Record question = ctx.question();
+    RuleQuery query = new RuleQuery(question.getName(), question.getType(), question.getDClass(), ctx.client());
+    Verdict verdict = rules.current().evaluate(query, null);
+    if (verdict.outcome() instanceof Outcome.Answer answer) {
+      String detail = verdict.rule().name() + " (" + verdict.rule().action() + ")";
+      return CompletableFuture.completedFuture(
+          new Answer(query.revert(answer.message()), Answer.Source.RULE, detail, answer.ede()));
+    }
+    String groupName = ((Outcome.Forward) verdict.outcome()).group();
+    UpstreamGroup group = groups.get(groupName);
+    Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : question;
+    return group
+        .resolve(OutboundQuery.from(ctx, asked, group.padding()))
         .handle(
             (message, error) ->
                 error == null
-                    ? new Answer(message, Answer.Source.UPSTREAM, "", null)
+                    ? new Answer(query.revert(message), Answer.Source.UPSTREAM, groupName, null)
                     : networkError(ctx, UpstreamException.of(error)));
   }
 
@@ -103,8 +131,9 @@ public class QueryPipeline {
     return shaper.shape(Responses.error(ctx, Rcode.SERVFAIL), ctx, null);
   }
 
-  public UpstreamGroup upstreams() {
-    return upstreams;
+  /** The upstream groups by name; "default" is always there. */
+  public Map<String, UpstreamGroup> groups() {
+    return groups;
   }
 
   public long droppedPackets() {
@@ -116,6 +145,6 @@ public class QueryPipeline {
   }
 
   void close(@Observes ShutdownEvent event) {
-    upstreams.close();
+    groups.values().forEach(UpstreamGroup::close);
   }
 }

@@ -32,6 +32,11 @@ public record OutboundQuery(byte[] wire, Record question) {
 
   /** The client's query with its RD/CD bits, DO bit and end-to-end EDNS options. */
   public static OutboundQuery from(QueryContext ctx, boolean padding) {
+    return from(ctx, ctx.question(), padding);
+  }
+
+  /** As {@link #from(QueryContext, boolean)}, asking {@code question} instead (after a rewrite). */
+  public static OutboundQuery from(QueryContext ctx, Record question, boolean padding) {
     Message query = new Message(0);
     if (ctx.query().getHeader().getFlag(Flags.RD)) {
       query.getHeader().setFlag(Flags.RD);
@@ -39,9 +44,9 @@ public record OutboundQuery(byte[] wire, Record question) {
     if (ctx.query().getHeader().getFlag(Flags.CD)) {
       query.getHeader().setFlag(Flags.CD);
     }
-    query.addRecord(ctx.question(), Section.QUESTION);
+    query.addRecord(question, Section.QUESTION);
     int flags = ctx.dnssecOk() ? ExtendedFlags.DO : 0;
-    return encode(query, ctx.question(), flags, ctx.options(), padding);
+    return encode(query, question, flags, ctx.options(), padding);
   }
 
   /** A cheap query that any resolver answers (even with REFUSED): used to probe a server back in. */

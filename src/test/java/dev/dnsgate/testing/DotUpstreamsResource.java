@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Starts two scripted DoT upstreams (both presenting dot.test, signed by the test CA) before Quarkus
- * boots, and points the proxy at them: primary first, secondary as its failover.
+ * boots, and points the proxy at them: primary first, secondary as its failover and as the "corp"
+ * group of conditional forwarding; the rules are those of src/test/rules.
  */
 public class DotUpstreamsResource implements QuarkusTestResourceLifecycleManager {
 
@@ -19,6 +20,8 @@ public class DotUpstreamsResource implements QuarkusTestResourceLifecycleManager
     return Map.of(
         "dnsgate.upstream.servers",
             "127.0.0.1:" + primary.port() + "#dot.test,127.0.0.1:" + secondary.port() + "#dot.test",
+        "dnsgate.upstream.groups.corp.servers", "127.0.0.1:" + secondary.port() + "#dot.test",
+        "dnsgate.rules.dir", "src/test/rules",
         "dnsgate.upstream.ca-file", TestFiles.tls("test-ca.pem"),
         "dnsgate.upstream.attempt-timeout", "700ms",
         "dnsgate.upstream.total-timeout", "1500ms",

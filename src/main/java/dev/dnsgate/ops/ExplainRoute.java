@@ -1,0 +1,100 @@
+package dev.dnsgate.ops;
+
+import dev.dnsgate.rules.Explanation;
+import dev.dnsgate.rules.RuleEngine;
+import dev.dnsgate.rules.Verdict;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * {@code GET /rules/explain?name=...&type=A&client=10.1.2.3}: which rules were checked, which one
+ * decided, and the response that would be sent, as JSON; nothing is forwarded. {@code POST
+ * /rules/reload} reloads the rules now (also done automatically when files change).
+ */
+@ApplicationScoped
+public class ExplainRoute {
+
+  private final RuleEngine rules;
+
+  public ExplainRoute(RuleEngine rules) {
+    this.rules = rules;
+  }
+
+  void register(@Observes Router router) {
+    router.get("/rules/explain").handler(this::explain);
+    router.post("/rules/reload").blockingHandler(ctx -> {
+      boolean loaded = rules.reload();
+      ctx.response().setStatusCode(loaded ? 200 : 422).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("reloaded", loaded).put("rules", rules.current().size()).encode());
+    });
+  }
+
+  private void explain(RoutingContext ctx) {
+    String nameText = ctx.request().getParam("name");
+    String typeText = ctx.request().getParam("type", "A");
+    String clientText = ctx.request().getParam("client");
+    if (nameText == null || nameText.isBlank()) {
+      badRequest(ctx, "name is required, e.g. /rules/explain?name=www.example.com&type=A");
+      return;
+    }
+    int type = Type.value(typeText.toUpperCase());
+    if (type < 0) {
+      badRequest(ctx, "'" + typeText + "' is not a DNS type");
+      return;
+    }
+    Name name;
+    InetAddress client;
+    try {
+      name = Name.fromString(java.net.IDN.toASCII(nameText), Name.root);
+      client = clientText == null ? null : literal(clientText);
+    } catch (TextParseException | IllegalArgumentException | UnknownHostException e) {
+      badRequest(ctx, e.getMessage());
+      return;
+    }
+    Explanation e = Explanation.of(rules.current(), name, type, client);
+    JsonArray checked = new JsonArray();
+    for (Verdict.Step step : e.checked()) {
+      checked.add(new JsonObject().put("rule", step.rule()).put("action", step.action())
+          .put("source", step.source()).put("matched", step.matched()).put("result", step.result()));
+    }
+    JsonObject decision = new JsonObject().put("action", e.action()).put("rule", e.rule());
+    JsonObject body = new JsonObject()
+        .put("query", new JsonObject().put("name", e.name()).put("type", e.type()).put("client", e.client()))
+        .put("resolved", new JsonObject().put("name", e.resolvedName()).put("type", e.resolvedType()))
+        .put("checked", checked)
+        .put("decision", decision);
+    if (e.group() != null) {
+      decision.put("group", e.group());
+      body.put("response", "forwarded to upstream group '" + e.group() + "' (not sent by explain)");
+    } else {
+      JsonObject response = new JsonObject().put("rcode", e.rcode())
+          .put("answer", new JsonArray(e.answers())).put("authority", new JsonArray(e.authority()));
+      if (e.ede() >= 0) {
+        response.put("ede", e.ede());
+      }
+      body.put("response", response);
+    }
+    ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
+  }
+
+  private static InetAddress literal(String text) throws UnknownHostException {
+    if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+      throw new UnknownHostException("client must be an IP address, not '" + text + "'");
+    }
+    return InetAddress.getByName(text);
+  }
+
+  private static void badRequest(RoutingContext ctx, String message) {
+    ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", message).encode());
+  }
+}

@@ -1,0 +1,66 @@
+package dev.dnsgate.rules;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * What the rules would do with a query, computed without forwarding anything: used by the explain
+ * endpoint and by the rule test cases in rules/tests.
+ *
+ * @param action the deciding rule's action, or "forward" when no rule decided
+ * @param rule the deciding rule's name, or null
+ * @param group the upstream group for a forward, or null for an answer
+ * @param rcode the answer's rcode name, or null for a forward
+ * @param answers the answer section as zone-file text lines (empty for a forward)
+ * @param ede the Extended DNS Error code attached, or -1
+ */
+public record Explanation(
+    String name,
+    String type,
+    String client,
+    String resolvedName,
+    String resolvedType,
+    List<Verdict.Step> checked,
+    String action,
+    String rule,
+    String group,
+    String rcode,
+    List<String> answers,
+    List<String> authority,
+    int ede) {
+
+  public static Explanation of(RuleSet rules, Name name, int type, InetAddress client) {
+    RuleQuery query = new RuleQuery(name, type, org.xbill.DNS.DClass.IN, client);
+    List<Verdict.Step> trace = new ArrayList<>();
+    Verdict verdict = rules.evaluate(query, trace);
+    String clientText = client == null ? null : client.getHostAddress();
+    String action = verdict.rule() == null ? "forward" : verdict.rule().action();
+    String ruleName = verdict.rule() == null ? null : verdict.rule().name();
+    if (verdict.outcome() instanceof Outcome.Answer answer) {
+      Message message = query.revert(answer.message());
+      return new Explanation(name.toString(), Type.string(type), clientText, query.name().toString(),
+          Type.string(query.type()), trace, action, ruleName, null, Rcode.string(message.getRcode()),
+          lines(message, Section.ANSWER), lines(message, Section.AUTHORITY), edeCode(answer.ede()));
+    }
+    String group = ((Outcome.Forward) verdict.outcome()).group();
+    return new Explanation(name.toString(), Type.string(type), clientText, query.name().toString(),
+        Type.string(query.type()), trace, action, ruleName, group, null, List.of(), List.of(), -1);
+  }
+
+  private static List<String> lines(Message message, int section) {
+    return message.getSection(section).stream().map(Record::toString).toList();
+  }
+
+  private static int edeCode(EDNSOption ede) {
+    return ede instanceof ExtendedErrorCodeOption e ? e.getErrorCode() : -1;
+  }
+}

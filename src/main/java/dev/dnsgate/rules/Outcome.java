@@ -1,0 +1,24 @@
+package dev.dnsgate.rules;
+
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Message;
+
+/** What a rule's action decided for a query it matched. */
+public sealed interface Outcome {
+
+  /** The rule changed the query (rewrite) or lets it pass (allow); later phases continue. */
+  record Continue() implements Outcome {}
+
+  /**
+   * The rule answers now; nothing is forwarded.
+   *
+   * @param message an answer to the query as the rule saw it (rewritten name), without ID or OPT
+   * @param ede an Extended DNS Error to attach (e.g. 15 Blocked), or null
+   */
+  record Answer(Message message, EDNSOption ede) implements Outcome {}
+
+  /** Forward to the named upstream group. */
+  record Forward(String group) implements Outcome {}
+
+  Outcome CONTINUE = new Continue();
+}

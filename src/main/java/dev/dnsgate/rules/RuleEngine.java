@@ -1,0 +1,140 @@
+package dev.dnsgate.rules;
+
+import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.rules.match.ListSources;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Holds the rule set that queries use and keeps it current. Queries read one immutable snapshot per
+ * query; a reload builds a complete new set on the watcher thread (never an event loop) and swaps
+ * the reference only if the whole set loaded, so a bad edit leaves the previous rules serving. At
+ * start-up a bad rule file stops the process with the same "file:line: what" line.
+ *
+ * <p>Changes are found by polling (path, real path, size, modification time) of every input: this
+ * also catches Kubernetes ConfigMap updates, which swap a symlink rather than write the files.
+ */
+@ApplicationScoped
+public class RuleEngine {
+
+  private static final Logger LOG = Logger.getLogger(RuleEngine.class);
+
+  private final RuleLoader loader;
+  private final DnsgateConfig.Rules config;
+  private final Set<String> upstreamGroups;
+  private final ListSources lists;
+  private final AtomicReference<RuleSet> current = new AtomicReference<>(RuleSet.empty());
+  private ScheduledExecutorService watcher;
+  private volatile String fingerprint = "";
+  private volatile long listsLoadedAt;
+
+  public RuleEngine(RuleLoader loader, DnsgateConfig config) {
+    this.loader = loader;
+    this.config = config.rules();
+    Set<String> groups = new HashSet<>(config.upstream().groups().keySet());
+    groups.add(Verdict.DEFAULT_GROUP);
+    this.upstreamGroups = groups;
+    this.lists = new ListSources(Path.of(this.config.listCacheDir()), this.config.listRefresh());
+  }
+
+  /** Loads the rules before the listeners bind (lower priority value observes first). */
+  void start(@Observes @Priority(1) StartupEvent event) {
+    try {
+      load();
+    } catch (RuleFileException e) {
+      LOG.error(e.getMessage());
+      throw e;
+    }
+    watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dnsgate-rules");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = config.reloadInterval().toMillis();
+    watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
+  }
+
+  public RuleSet current() {
+    return current.get();
+  }
+
+  public Path rulesDir() {
+    return Path.of(config.dir());
+  }
+
+  public Set<String> upstreamGroups() {
+    return upstreamGroups;
+  }
+
+  private synchronized void load() {
+    long start = System.nanoTime();
+    RuleSet set = loader.load(new RuleEnvironment(rulesDir(), lists, upstreamGroups));
+    fingerprint = fingerprint(set);
+    listsLoadedAt = System.currentTimeMillis();
+    current.set(set);
+    LOG.infof("loaded %d rules from %s in %d ms", set.size(), rulesDir().toAbsolutePath(),
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Reloads now. Returns false, logs "file:line: what" and keeps the previous rules when the new ones
+   * do not load.
+   */
+  public synchronized boolean reload() {
+    try {
+      load();
+      return true;
+    } catch (RuleFileException e) {
+      fingerprint = fingerprint(current.get()); // report a broken edit once, not on every poll
+      LOG.errorf("%s (keeping the previous %d rules)", e.getMessage(), current.get().size());
+      return false;
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "reloading rules failed (keeping the previous %d rules)", current.get().size());
+      return false;
+    }
+  }
+
+  private void reloadIfChanged() {
+    boolean listsDue = System.currentTimeMillis() - listsLoadedAt > config.listRefresh().toMillis();
+    if (listsDue || !fingerprint(current.get()).equals(fingerprint)) {
+      reload();
+    }
+  }
+
+  private String fingerprint(RuleSet set) {
+    Set<Path> inputs = new TreeSet<>(set.inputs());
+    inputs.addAll(RuleLoader.ruleFiles(rulesDir()));
+    StringBuilder state = new StringBuilder();
+    for (Path input : inputs) {
+      state.append(input).append('|');
+      try {
+        state.append(input.toRealPath()).append('|').append(Files.size(input)).append('|')
+            .append(Files.getLastModifiedTime(input).toMillis());
+      } catch (IOException e) {
+        state.append("missing");
+      }
+      state.append('\n');
+    }
+    return state.toString();
+  }
+}

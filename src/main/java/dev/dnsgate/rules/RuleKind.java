@@ -1,0 +1,19 @@
+package dev.dnsgate.rules;
+
+/**
+ * A kind of rule, named by the {@code action:} key of a rule file entry. Each kind is a CDI bean:
+ * adding one is one new class, and listeners, cache and upstreams do not change.
+ */
+public interface RuleKind {
+
+  /** The value of {@code action:} that selects this kind, e.g. "block". */
+  String action();
+
+  Phase phase();
+
+  /** Builds the action from the rule's own keys; reports problems through {@link RuleSpec#error}. */
+  RuleAction build(RuleSpec spec);
+
+  /** Keys of a rule entry this kind reads, besides name, action, match and comment. */
+  java.util.Set<String> keys();
+}

@@ -1,0 +1,149 @@
+package dev.dnsgate.rules;
+
+import dev.dnsgate.rules.match.Matcher;
+import dev.dnsgate.rules.match.Matchers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads every {@code *.yaml} file of the rules folder (in file-name order; {@code tests/} and other
+ * sub-folders are not rules) into one complete {@link RuleSet}, or fails with "file:line: what".
+ * Rule kinds are the {@link RuleKind} beans, found by CDI.
+ */
+@ApplicationScoped
+public class RuleLoader {
+
+  /** Keys every rule may have, whatever its kind. */
+  static final Set<String> COMMON_KEYS = Set.of("name", "action", "match", "comment");
+
+  private final Map<String, RuleKind> kinds = new TreeMap<>();
+  private final MeterRegistry registry;
+
+  @Inject
+  public RuleLoader(Instance<RuleKind> kinds, MeterRegistry registry) {
+    this((Iterable<RuleKind>) kinds, registry);
+  }
+
+  /** Without CDI (unit tests): the given kinds only. */
+  RuleLoader(Iterable<RuleKind> kinds, MeterRegistry registry) {
+    kinds.forEach(k -> this.kinds.put(k.action(), k));
+    this.registry = registry;
+  }
+
+  public RuleSet load(RuleEnvironment environment) {
+    List<Rule> rules = new ArrayList<>();
+    Set<Path> inputs = new HashSet<>();
+    Map<String, String> names = new HashMap<>();
+    for (Path file : ruleFiles(environment.rulesDir())) {
+      inputs.add(file);
+      for (RuleSpec spec : specs(file, environment)) {
+        Rule rule = build(spec);
+        String earlier = names.putIfAbsent(rule.name(), rule.source());
+        if (earlier != null) {
+          throw spec.error("name", "rule name '" + rule.name() + "' is already used at " + earlier);
+        }
+        rules.add(rule);
+      }
+    }
+    inputs.addAll(environment.inputs());
+    return RuleSet.of(rules, inputs);
+  }
+
+  /** The rule files of a folder; a missing folder holds no rules. */
+  public static List<Path> ruleFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("[^.].*\\.ya?ml"))
+          .filter(Files::isRegularFile)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new RuleFileException(dir.toString(), "cannot list rule files: " + e.getMessage());
+    }
+  }
+
+  private Rule build(RuleSpec spec) {
+    String name = spec.string("name");
+    String action = spec.string("action");
+    RuleKind kind = kinds.get(action);
+    if (kind == null) {
+      throw spec.error("action", "unknown action '" + action + "' (known: " + String.join(", ", kinds.keySet()) + ")");
+    }
+    Set<String> known = new HashSet<>(COMMON_KEYS);
+    known.addAll(kind.keys());
+    spec.rejectUnknown(known, "a " + action + " rule");
+    Matcher matcher = spec.mapping("match").map(Matchers::from).orElse(Matcher.ANY);
+    RuleAction body = kind.build(spec);
+    Counter hits = Counter.builder("dnsgate.rule.hits")
+        .description("Queries a rule answered, forwarded or changed")
+        .tag("rule", name).tag("action", action)
+        .register(registry);
+    return new Rule(name, action, kind.phase(), matcher, body, spec.where(), hits);
+  }
+
+  private static List<RuleSpec> specs(Path file, RuleEnvironment environment) {
+    Node root;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Yaml(new LoaderOptions()).compose(reader);
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
+      throw new RuleFileException(file + ":" + line, "YAML syntax: " + e.getProblem());
+    } catch (IOException e) {
+      throw new RuleFileException(file.toString(), "cannot read: " + e.getMessage());
+    }
+    List<RuleSpec> specs = new ArrayList<>();
+    if (root == null) {
+      return specs; // an empty file holds no rules
+    }
+    if (!(root instanceof MappingNode top)) {
+      throw new RuleFileException(file + ":" + RuleSpec.lineOf(root), "expected 'rules:' followed by a list of rules");
+    }
+    for (NodeTuple entry : top.getValue()) {
+      String key = entry.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
+      if (!key.equals("rules")) {
+        throw new RuleFileException(file + ":" + RuleSpec.lineOf(entry.getKeyNode()),
+            "unknown top-level key '" + key + "' (a rule file holds 'rules:')");
+      }
+      if (entry.getValueNode() instanceof ScalarNode s && s.getValue().isEmpty()) {
+        continue; // "rules:" with nothing under it
+      }
+      if (!(entry.getValueNode() instanceof SequenceNode list)) {
+        throw new RuleFileException(file + ":" + RuleSpec.lineOf(entry.getValueNode()), "'rules' must be a list");
+      }
+      for (Node item : list.getValue()) {
+        if (!(item instanceof MappingNode rule)) {
+          throw new RuleFileException(file + ":" + RuleSpec.lineOf(item), "each rule must be a mapping (name:, action:, ...)");
+        }
+        specs.add(new RuleSpec(file.toString(), environment, rule));
+      }
+    }
+    return specs;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.dnsgate.rules;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable, complete set of rules: queries read one snapshot and never see half a reload.
+ *
+ * @param inputs every file the rules were read from, watched for changes
+ */
+public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
+
+  public static RuleSet of(List<Rule> rules, Set<Path> inputs) {
+    Map<Phase, List<Rule>> byPhase = new EnumMap<>(Phase.class);
+    for (Phase phase : Phase.values()) {
+      byPhase.put(phase, new ArrayList<>());
+    }
+    rules.forEach(r -> byPhase.get(r.phase()).add(r));
+    byPhase.replaceAll((p, list) -> List.copyOf(list));
+    return new RuleSet(byPhase, Set.copyOf(inputs));
+  }
+
+  public static RuleSet empty() {
+    return of(List.of(), Set.of());
+  }
+
+  public int size() {
+    return byPhase.values().stream().mapToInt(List::size).sum();
+  }
+
+  public List<Rule> all() {
+    List<Rule> all = new ArrayList<>();
+    byPhase.values().forEach(all::addAll);
+    return all;
+  }
+
+  /**
+   * Runs the phases in order (see {@link Phase}). In REWRITE the first matching rule rewrites and the
+   * phase ends; an ALLOW match skips BLOCK; the first answer or forward ends the chain.
+   *
+   * @param trace where to record every step, or null on the hot path
+   */
+  public Verdict evaluate(RuleQuery query, List<Verdict.Step> trace) {
+    boolean allowed = false;
+    for (Phase phase : Phase.values()) {
+      if (phase == Phase.BLOCK && allowed) {
+        continue;
+      }
+      for (Rule rule : byPhase.get(phase)) {
+        boolean matched = rule.matcher().matches(query);
+        Outcome outcome = matched ? rule.body().apply(query) : null;
+        if (trace != null) {
+          trace.add(new Verdict.Step(rule.name(), rule.action(), rule.source(), matched, describe(matched, outcome)));
+        }
+        if (outcome == null) {
+          continue;
+        }
+        rule.hits().increment();
+        if (outcome instanceof Outcome.Answer || outcome instanceof Outcome.Forward) {
+          return new Verdict(outcome, rule, trace == null ? List.of() : trace);
+        }
+        if (phase == Phase.ALLOW) {
+          allowed = true;
+        }
+        break; // a rewrite or an allow ends its phase
+      }
+    }
+    return new Verdict(new Outcome.Forward(Verdict.DEFAULT_GROUP), null, trace == null ? List.of() : trace);
+  }
+
+  private static String describe(boolean matched, Outcome outcome) {
+    if (!matched) {
+      return "no match";
+    }
+    if (outcome == null) {
+      return "matched, action did not apply";
+    }
+    if (outcome instanceof Outcome.Forward forward) {
+      return "forward to group " + forward.group();
+    }
+    return outcome instanceof Outcome.Answer ? "answered" : "continue";
+  }
+}

@@ -1,0 +1,93 @@
+package dev.dnsgate.rules.block;
+
+import dev.dnsgate.rules.Answers;
+import dev.dnsgate.rules.Outcome;
+import dev.dnsgate.rules.Phase;
+import dev.dnsgate.rules.RuleAction;
+import dev.dnsgate.rules.RuleKind;
+import dev.dnsgate.rules.RuleSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
+import java.util.Set;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * {@code action: block}: answers matched queries without forwarding them. {@code response:} picks
+ * the answer: nxdomain (default), nodata, sinkhole (0.0.0.0 / :: for A / AAAA, NODATA otherwise) or
+ * refused. Every blocked answer carries Extended DNS Error 15 "Blocked" (RFC 8914) naming the rule.
+ */
+@ApplicationScoped
+public class BlockKind implements RuleKind {
+
+  /** TTL of sinkhole records: short, so that unblocking takes effect soon. */
+  static final int SINKHOLE_TTL = 60;
+
+  enum Response {
+    NXDOMAIN,
+    NODATA,
+    SINKHOLE,
+    REFUSED
+  }
+
+  @Override
+  public String action() {
+    return "block";
+  }
+
+  @Override
+  public Phase phase() {
+    return Phase.BLOCK;
+  }
+
+  @Override
+  public Set<String> keys() {
+    return Set.of("response");
+  }
+
+  @Override
+  public RuleAction build(RuleSpec spec) {
+    String text = spec.optionalString("response").orElse("nxdomain");
+    Response response;
+    try {
+      response = Response.valueOf(text.toUpperCase());
+    } catch (IllegalArgumentException e) {
+      throw spec.error("response", "response must be nxdomain, nodata, sinkhole or refused, not '" + text + "'");
+    }
+    ExtendedErrorCodeOption ede =
+        new ExtendedErrorCodeOption(ExtendedErrorCodeOption.BLOCKED, "blocked by rule " + spec.string("name"));
+    return query -> new Outcome.Answer(answer(query, response), ede);
+  }
+
+  private static Message answer(dev.dnsgate.rules.RuleQuery query, Response response) {
+    switch (response) {
+      case NXDOMAIN:
+        return Answers.empty(query, Rcode.NXDOMAIN);
+      case REFUSED:
+        return Answers.empty(query, Rcode.REFUSED);
+      case NODATA:
+        return Answers.empty(query, Rcode.NOERROR);
+      default:
+        Message answer = Answers.empty(query, Rcode.NOERROR);
+        if (query.type() == Type.A) {
+          answer.addRecord(new ARecord(query.name(), query.dclass(), SINKHOLE_TTL, address("0.0.0.0")), Section.ANSWER);
+        } else if (query.type() == Type.AAAA) {
+          answer.addRecord(new AAAARecord(query.name(), query.dclass(), SINKHOLE_TTL, address("::")), Section.ANSWER);
+        }
+        return answer;
+    }
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

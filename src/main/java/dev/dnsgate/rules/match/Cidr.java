@@ -1,0 +1,52 @@
+package dev.dnsgate.rules.match;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** An IPv4 or IPv6 network such as 10.0.0.0/8 or fd00::/8; a bare address is a /32 or /128. */
+public record Cidr(byte[] network, int prefix) {
+
+  /** @throws IllegalArgumentException with a message fit for a rule-file error */
+  public static Cidr parse(String text) {
+    int slash = text.indexOf('/');
+    String address = slash < 0 ? text : text.substring(0, slash);
+    if (!address.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+      throw new IllegalArgumentException("'" + text + "' is not an IP address or network");
+    }
+    byte[] bytes;
+    try {
+      bytes = InetAddress.getByName(address).getAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("'" + text + "' is not an IP address or network");
+    }
+    int prefix;
+    try {
+      prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "': the prefix length is not a number");
+    }
+    if (prefix < 0 || prefix > bytes.length * 8) {
+      throw new IllegalArgumentException("'" + text + "': prefix length out of range");
+    }
+    return new Cidr(bytes, prefix);
+  }
+
+  public boolean contains(InetAddress address) {
+    byte[] candidate = address.getAddress();
+    if (candidate.length != network.length) {
+      return false;
+    }
+    int fullBytes = prefix / 8;
+    for (int i = 0; i < fullBytes; i++) {
+      if (candidate[i] != network[i]) {
+        return false;
+      }
+    }
+    int rest = prefix % 8;
+    if (rest == 0) {
+      return true;
+    }
+    int mask = (0xff << (8 - rest)) & 0xff;
+    return (candidate[fullBytes] & mask) == (network[fullBytes] & mask);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.dnsgate.rules.match;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import org.jboss.logging.Logger;
+
+/**
+ * Where block lists come from: files under the rules folder, or http(s) URLs downloaded into a cache
+ * folder and refreshed when older than the refresh interval. When a download fails the last good
+ * copy keeps serving; only a URL never fetched successfully yields an empty list (with a warning),
+ * because a resolver must start even while the list's host is unreachable.
+ */
+public final class ListSources {
+
+  private static final Logger LOG = Logger.getLogger(ListSources.class);
+  private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path cacheDir;
+  private final Duration refresh;
+  private final HttpClient http;
+
+  public ListSources(Path cacheDir, Duration refresh) {
+    this.cacheDir = cacheDir;
+    this.refresh = refresh;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  public static boolean isUrl(String source) {
+    return source.startsWith("https://") || source.startsWith("http://");
+  }
+
+  /** Reads a list from a file, or from a URL through the cache; blocking, run off the event loop. */
+  public BlockList load(String source, Path file) throws IOException {
+    Path path = isUrl(source) ? cached(source) : file;
+    if (path == null) {
+      return new BlockList();
+    }
+    try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      return BlockList.read(reader);
+    }
+  }
+
+  private Path cached(String url) {
+    Path copy = cacheDir.resolve(digest(url) + ".list");
+    try {
+      if (Files.exists(copy) && Files.getLastModifiedTime(copy).toInstant().isAfter(Instant.now().minus(refresh))) {
+        return copy;
+      }
+      Files.createDirectories(cacheDir);
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(DOWNLOAD_TIMEOUT).build();
+      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = response.body()) {
+        if (response.statusCode() != 200) {
+          throw new IOException("HTTP " + response.statusCode());
+        }
+        Path partial = cacheDir.resolve(copy.getFileName() + ".partial");
+        Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      LOG.infof("downloaded block list %s", url);
+    } catch (IOException e) {
+      LOG.warnf("block list %s: download failed (%s); %s", url, e.getMessage(),
+          Files.exists(copy) ? "serving the last good copy" : "no copy yet, list is empty");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Files.exists(copy) ? copy : null;
+  }
+
+  private static String digest(String url) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

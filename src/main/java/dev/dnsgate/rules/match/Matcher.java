@@ -1,0 +1,16 @@
+package dev.dnsgate.rules.match;
+
+import dev.dnsgate.rules.RuleQuery;
+
+/** The selector half of a rule: decides whether the rule applies to a query. */
+@FunctionalInterface
+public interface Matcher {
+
+  boolean matches(RuleQuery query);
+
+  Matcher ANY = query -> true;
+
+  default Matcher and(Matcher other) {
+    return query -> matches(query) && other.matches(query);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.dnsgate.rules.match;
+
+import dev.dnsgate.rules.RuleFileException;
+import dev.dnsgate.rules.RuleSpec;
+import java.io.IOException;
+import java.net.IDN;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jboss.logging.Logger;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Builds a rule's matcher from its {@code match:} block. Every key present must match (AND); a key
+ * with several values matches any of them (OR). Without {@code match:} a rule matches every query.
+ *
+ * <table>
+ *   <tr><td>name</td><td>exact names</td></tr>
+ *   <tr><td>suffix</td><td>a name and everything below it, label-wise</td></tr>
+ *   <tr><td>wildcard</td><td>{@code *.example} (one or more labels) or {@code ads*.example} (within a label)</td></tr>
+ *   <tr><td>regex</td><td>Java regex, searched in the lower-case name without trailing dot</td></tr>
+ *   <tr><td>types</td><td>query types: A, AAAA, TXT, ...</td></tr>
+ *   <tr><td>clients</td><td>client addresses or networks (CIDR)</td></tr>
+ *   <tr><td>list</td><td>block-list files or URLs (hosts, domains, Adblock formats)</td></tr>
+ * </table>
+ */
+public final class Matchers {
+
+  public static final Set<String> KEYS = Set.of("name", "suffix", "wildcard", "regex", "types", "clients", "list");
+  private static final Logger LOG = Logger.getLogger(Matchers.class);
+
+  private Matchers() {}
+
+  public static Matcher from(RuleSpec match) {
+    match.rejectUnknown(KEYS, "match");
+    Matcher result = Matcher.ANY;
+    if (match.has("name")) {
+      Set<Name> names = new HashSet<>();
+      for (String n : match.strings("name")) {
+        names.add(name(match, "name", n));
+      }
+      result = result.and(q -> names.contains(q.name()));
+    }
+    if (match.has("suffix")) {
+      List<Name> suffixes = match.strings("suffix").stream().map(s -> name(match, "suffix", s)).toList();
+      result = result.and(q -> suffixes.stream().anyMatch(s -> q.name().subdomain(s)));
+    }
+    if (match.has("wildcard")) {
+      List<Pattern> patterns = match.strings("wildcard").stream().map(w -> wildcard(match, w)).toList();
+      result = result.and(q -> matchesAny(patterns, text(q.name())));
+    }
+    if (match.has("regex")) {
+      List<Pattern> patterns = match.strings("regex").stream().map(r -> regex(match, "regex", r)).toList();
+      result = result.and(q -> matchesAny(patterns, text(q.name())));
+    }
+    if (match.has("types")) {
+      Set<Integer> types = new HashSet<>();
+      for (String t : match.strings("types")) {
+        int type = Type.value(t.toUpperCase());
+        if (type < 0) {
+          throw match.error("types", "'" + t + "' is not a DNS type");
+        }
+        types.add(type);
+      }
+      result = result.and(q -> types.contains(q.type()));
+    }
+    if (match.has("clients")) {
+      List<Cidr> networks = match.strings("clients").stream().map(c -> cidr(match, c)).toList();
+      result = result.and(q -> q.client() != null && networks.stream().anyMatch(n -> n.contains(q.client())));
+    }
+    if (match.has("list")) {
+      List<BlockList> lists = match.strings("list").stream().map(l -> list(match, l)).toList();
+      result = result.and(q -> lists.stream().anyMatch(l -> l.blocks(q.name())));
+    }
+    return result;
+  }
+
+  private static boolean matchesAny(List<Pattern> patterns, String text) {
+    for (Pattern p : patterns) {
+      if (p.matcher(text).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Lower-case text of a name without the trailing dot, the form regexes and wildcards see. */
+  public static String text(Name name) {
+    return name.toString(true).toLowerCase();
+  }
+
+  /** A name as written in a rule file; internationalised names are turned into A-labels. */
+  public static Name name(RuleSpec spec, String key, String text) {
+    try {
+      return Name.fromString(IDN.toASCII(text, IDN.ALLOW_UNASSIGNED), Name.root);
+    } catch (TextParseException | IllegalArgumentException e) {
+      throw spec.error(key, "'" + text + "' is not a valid name: " + e.getMessage());
+    }
+  }
+
+  public static Pattern regex(RuleSpec spec, String key, String regex) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw spec.error(key, "bad regular expression '" + regex + "': " + e.getDescription());
+    }
+  }
+
+  private static Pattern wildcard(RuleSpec spec, String wildcard) {
+    String text = IDN.toASCII(wildcard.toLowerCase(), IDN.ALLOW_UNASSIGNED);
+    if (text.endsWith(".")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    StringBuilder regex = new StringBuilder("^");
+    String rest = text;
+    if (rest.startsWith("*.")) {
+      regex.append("(?:[^.]+\\.)+");
+      rest = rest.substring(2);
+    }
+    for (String part : rest.split("\\*", -1)) {
+      regex.append(Pattern.quote(part)).append("[^.]*");
+    }
+    regex.setLength(regex.length() - "[^.]*".length());
+    return regex(spec, "wildcard", regex.append('$').toString());
+  }
+
+  private static Cidr cidr(RuleSpec spec, String text) {
+    try {
+      return Cidr.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw spec.error("clients", e.getMessage());
+    }
+  }
+
+  private static BlockList list(RuleSpec spec, String source) {
+    try {
+      long start = System.nanoTime();
+      BlockList list = spec.environment().lists().load(source, spec.environment().resolve(source));
+      LOG.infof("%s: list %s: %d entries, %d lines skipped, %d ms", spec.where("list"), source,
+          list.entries(), list.skippedLines(), (System.nanoTime() - start) / 1_000_000);
+      return list;
+    } catch (IOException e) {
+      throw new RuleFileException(spec.where("list"), "cannot read list '" + source + "': " + e.getMessage());
+    }
+  }
+}

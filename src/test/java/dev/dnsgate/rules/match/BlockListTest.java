@@ -1,0 +1,67 @@
+package dev.dnsgate.rules.match;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.Name;
+
+class BlockListTest {
+
+  static final String LIST = String.join("\n",
+      "# comment",
+      "! adblock comment",
+      "[Adblock Plus 2.0]",
+      "0.0.0.0 hosts.example",
+      "127.0.0.1 one.example two.example  # trailing comment",
+      ":: six.example",
+      "127.0.0.1 localhost",
+      "plain.example",
+      "*.below.example",
+      "||adblock.example^",
+      "@@||ok.adblock.example^",
+      "||path.example/banner.gif",
+      "||mod.example^$third-party",
+      "bücher.example",
+      "10.1.1.1 not-a-sink.example",
+      "bad..name",
+      "-leadinghyphen.example");
+
+  static BlockList list() throws Exception {
+    return BlockList.read(new BufferedReader(new StringReader(LIST)));
+  }
+
+  @ParameterizedTest(name = "{0} blocked={1}")
+  @CsvSource({
+    "hosts.example, true",
+    "HOSTS.Example, true",
+    "sub.hosts.example, true",
+    "xhosts.example, false",
+    "two.example, true",
+    "six.example, true",
+    "localhost, false",
+    "plain.example, true",
+    "below.example, false",
+    "a.below.example, true",
+    "adblock.example, true",
+    "x.adblock.example, true",
+    "ok.adblock.example, false",
+    "deep.ok.adblock.example, false",
+    "path.example, false",
+    "mod.example, false",
+    "xn--bcher-kva.example, true",
+    "not-a-sink.example, false",
+    "example, false"
+  })
+  void formatsAndLabelWiseMatching(String name, boolean blocked) throws Exception {
+    assertEquals(blocked, list().blocks(Name.fromString(name, Name.root)));
+  }
+
+  @org.junit.jupiter.api.Test
+  void malformedLinesAreSkippedAndCounted() throws Exception {
+    // path, modifier, non-sink address, empty label, leading hyphen
+    assertEquals(5, list().skippedLines());
+  }
+}
