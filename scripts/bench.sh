@@ -11,12 +11,9 @@ ROOT=$PWD
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 [ -x "$BENCH/compare.sh" ] || { echo "no benchmark harness at $BENCH (set BENCH_DIR)" >&2; exit 1; }
 ./mvnw -B -q package -DskipTests
-JVM_OPTS="${JVM_OPTS:--Xms64m -Xmx256m -XX:+UseParallelGC}"
-# compare.sh hands the proxy its port, upstream and CA in environment variables; map them to -D keys.
+export JVM_OPTS="${JVM_OPTS:--Xms64m -Xmx256m -XX:+UseParallelGC}"
 export PROXY_NAME=dnsgate
-export PROXY_CMD="exec java $JVM_OPTS -Ddnsgate.listen.port=\$PORT \
- -Ddnsgate.upstream.servers=\$UPSTREAM_ADDR#\$UPSTREAM_NAME -Ddnsgate.upstream.ca-file=\$UPSTREAM_CA \
- -Dquarkus.http.port=0 ${PROXY_EXTRA_OPTS:-} -jar $ROOT/target/quarkus-app/quarkus-run.jar"
+export PROXY_CMD="exec $ROOT/scripts/bench-proxy.sh"
 export FWD_BEST="${FWD_BEST:-1}"
 export OUT="${OUT:-/tmp/dnsgate-bench-$(date +%Y%m%d-%H%M%S)}"
 "$BENCH/compare.sh"
