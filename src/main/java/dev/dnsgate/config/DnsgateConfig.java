@@ -19,6 +19,37 @@ public interface DnsgateConfig {
 
   Rules rules();
 
+  Cache cache();
+
+  /** The answer cache between the rules and the upstreams. */
+  interface Cache {
+    boolean enabled();
+
+    /** Most answers kept. */
+    long maxEntries();
+
+    /** Most bytes of answers kept (wire size plus a fixed overhead per entry). */
+    long maxBytes();
+
+    /** TTLs below this are raised to it (seconds). */
+    long minTtl();
+
+    /** TTLs above this are lowered to it (seconds). */
+    long maxTtl();
+
+    /** How long an upstream SERVFAIL is remembered (RFC 2308 section 7.1: at most five minutes). */
+    Duration servfailTtl();
+
+    /** Answer from expired entries when every upstream fails (RFC 8767), with EDE 3. */
+    boolean serveStale();
+
+    /** How long expired entries are kept for serve-stale. */
+    Duration staleRetention();
+
+    /** Refresh popular entries shortly before they expire. */
+    boolean prefetch();
+  }
+
   /** Where rule files live and how they are kept current. */
   interface Rules {
     /** Folder of rule files (*.yaml), relative to the working directory unless absolute. */

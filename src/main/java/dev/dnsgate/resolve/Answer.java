@@ -20,6 +20,8 @@ public record Answer(Message message, Source source, String detail, EDNSOption e
     UPSTREAM,
     /** Answered by a rule (blocked, local); the detail names the rule. */
     RULE,
+    /** Answered from the cache (fresh, or stale when every upstream failed). */
+    CACHE,
     /** No upstream could answer: SERVFAIL. */
     FAILED
   }

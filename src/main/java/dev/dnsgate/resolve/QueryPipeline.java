@@ -1,5 +1,8 @@
 package dev.dnsgate.resolve;
 
+import dev.dnsgate.cache.AnswerCache;
+import dev.dnsgate.cache.CacheKey;
+import dev.dnsgate.cache.Coalescer;
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.RuleEngine;
@@ -27,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 
@@ -43,7 +48,10 @@ import org.xbill.DNS.Record;
  *   <li>shape: the client's ID, question and EDNS view, truncated to its transport's limit.
  * </ol>
  *
- * The answer cache takes its place between rules and upstream, keyed by the query after rewrites.
+ * Between rules and upstream sits the answer cache, keyed by the query after rewrites (and by the
+ * upstream group): after the rules, because blocked and local answers are not upstream answers and
+ * must follow rule changes at once; before the upstream, with identical misses coalesced into one
+ * exchange. When every upstream fails, an expired entry may still answer (serve-stale, EDE 3).
  */
 @ApplicationScoped
 public class QueryPipeline {
@@ -54,10 +62,15 @@ public class QueryPipeline {
   private final ResponseShaper shaper;
   private final RuleEngine rules;
   private final Map<String, UpstreamGroup> groups = new HashMap<>();
+  private final AnswerCache cache;
+  private final boolean caching;
+  private final Coalescer coalescer = new Coalescer();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder malformed = new LongAdder();
 
-  public QueryPipeline(DnsgateConfig config, Vertx vertx, RuleEngine rules) {
+  public QueryPipeline(DnsgateConfig config, Vertx vertx, RuleEngine rules, AnswerCache cache) {
+    this.cache = cache;
+    this.caching = config.cache().enabled();
     this.shaper = new ResponseShaper(config.listen().udpPayloadSize());
     this.decoder = new QueryDecoder(config.listen().udpPayloadSize(), shaper);
     this.rules = rules;
@@ -102,13 +115,42 @@ public class QueryPipeline {
     String groupName = ((Outcome.Forward) verdict.outcome()).group();
     UpstreamGroup group = groups.get(groupName);
     Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : question;
-    return group
-        .resolve(OutboundQuery.from(ctx, asked, group.padding()))
-        .handle(
-            (message, error) ->
-                error == null
-                    ? new Answer(query.revert(message), Answer.Source.UPSTREAM, groupName, null)
-                    : networkError(ctx, UpstreamException.of(error)));
+    if (!caching) {
+      return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((message, error) ->
+          error == null
+              ? new Answer(query.revert(message), Answer.Source.UPSTREAM, groupName, null)
+              : networkError(ctx, UpstreamException.of(error)));
+    }
+    CacheKey key = new CacheKey(asked.getName(), asked.getType(), asked.getDClass(), ctx.dnssecOk(),
+        ctx.query().getHeader().getFlag(Flags.CD), groupName);
+    AnswerCache.Hit hit = cache.fresh(key);
+    if (hit != null) {
+      if (hit.prefetchDue()) {
+        fetch(key, group, ctx, asked).whenComplete((m, e) -> cache.prefetchDone(key));
+      }
+      return CompletableFuture.completedFuture(
+          new Answer(query.revert(hit.message()), Answer.Source.CACHE, groupName, null));
+    }
+    return fetch(key, group, ctx, asked).handle((message, error) -> {
+      if (error == null) {
+        return new Answer(query.revert(message), Answer.Source.UPSTREAM, groupName, null);
+      }
+      Message stale = cache.stale(key);
+      if (stale != null) {
+        return new Answer(query.revert(stale), Answer.Source.CACHE, "stale",
+            new ExtendedErrorCodeOption(ExtendedErrorCodeOption.STALE_ANSWER, "upstreams failed; stale answer"));
+      }
+      return networkError(ctx, UpstreamException.of(error));
+    });
+  }
+
+  /** One upstream exchange per key at a time; the answer is cached before anyone sees a copy. */
+  private CompletableFuture<Message> fetch(CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
+    return coalescer.resolve(key, () -> group.resolve(OutboundQuery.from(ctx, asked, group.padding()))
+        .thenApply(message -> {
+          cache.put(key, message);
+          return message;
+        }));
   }
 
   /** RFC 8914 code 23: no upstream could be reached, said in words a person can act on. */
@@ -138,6 +180,10 @@ public class QueryPipeline {
 
   public long droppedPackets() {
     return dropped.sum();
+  }
+
+  public Coalescer coalescer() {
+    return coalescer;
   }
 
   public long malformedQueries() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.testing.DnsClient;
 import dev.dnsgate.testing.DotUpstreamsResource;
 import dev.dnsgate.testing.ScriptedDotServer;
@@ -38,12 +39,14 @@ import org.xbill.DNS.Type;
 class ForwardingEndToEndTest {
 
   @Inject DnsListeners listeners;
+  @Inject AnswerCache cache;
 
   DnsClient client;
 
   @BeforeEach
   void setUp() {
     DotUpstreamsResource.resetAll();
+    cache.flush();
     client = new DnsClient(listeners.port());
   }
 
@@ -58,7 +61,7 @@ class ForwardingEndToEndTest {
   @Test
   void udpAndTcpQueriesAreAnsweredThroughTheDotUpstream() throws Exception {
     for (boolean tcp : new boolean[] {false, true}) {
-      Message response = resolver(tcp).send(DnsClient.query("www.example.test.", Type.A));
+      Message response = resolver(tcp).send(DnsClient.query((tcp ? "tcp" : "udp") + ".example.test.", Type.A));
       assertEquals(Rcode.NOERROR, response.getRcode());
       ARecord a = (ARecord) DnsClient.firstAnswer(response);
       assertEquals("192.0.2.1", a.getAddress().getHostAddress());
@@ -259,6 +262,40 @@ class ForwardingEndToEndTest {
 
     assertEquals(Rcode.BADVERS, response.getRcode());
     assertEquals(0, response.getOPT().getVersion());
+  }
+
+  @Test
+  void repeatedQueryIsAnsweredFromTheCacheWithEachClientsIdAndCase() throws Exception {
+    Message first = DnsClient.query("cached.example.test.", Type.A);
+    first.getHeader().setID(111);
+    Message second = DnsClient.query("CaChEd.Example.TEST.", Type.A);
+    second.getHeader().setID(222);
+
+    Message a = client.udp(first);
+    Message b = client.tcp(second);
+
+    assertEquals(1, DotUpstreamsResource.primary.received().size(), "the second one never went upstream");
+    assertEquals(111, a.getHeader().getID());
+    assertEquals(222, b.getHeader().getID());
+    assertEquals("CaChEd.Example.TEST.", b.getQuestion().getName().toString());
+    assertTrue(DnsClient.firstAnswer(b).getTTL() <= DnsClient.firstAnswer(a).getTTL());
+  }
+
+  @Test
+  void identicalQueriesInFlightGoUpstreamOnce() throws Exception {
+    DotUpstreamsResource.primary.script(q -> ScriptedDotServer.standard(q).delayed(300));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    List<java.util.concurrent.Future<Message>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      answers.add(pool.submit(() -> client.udp(DnsClient.query("together.example.test.", Type.A))));
+    }
+    for (java.util.concurrent.Future<Message> f : answers) {
+      assertEquals(Rcode.NOERROR, f.get().getRcode());
+      assertEquals(1, f.get().getSection(Section.ANSWER).size());
+    }
+    pool.shutdown();
+
+    assertEquals(1, DotUpstreamsResource.primary.received().size());
   }
 
   @Test

@@ -41,9 +41,12 @@ class RulesEndToEndTest {
   @TestHTTPResource("/rules/explain")
   URL explain;
 
+  @Inject dev.dnsgate.cache.AnswerCache cache;
+
   @BeforeEach
   void reset() {
     DotUpstreamsResource.resetAll();
+    cache.flush();
   }
 
   private DnsClient from(String clientAddress) throws Exception {

@@ -1,0 +1,204 @@
+package dev.dnsgate.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+
+/**
+ * Upstream answers kept for their TTL (Caffeine, bounded by entries and bytes). Entries are stored in
+ * wire form; a hit copies the bytes, counts the TTLs down by the entry's age and parses the copy, so
+ * no two clients ever share a mutable message. Negative answers live for the SOA minimum (RFC 2308),
+ * upstream SERVFAIL for a few seconds, and with serve-stale (RFC 8767) expired entries are kept to
+ * answer when every upstream fails.
+ */
+public final class AnswerCache {
+
+  /** RFC 8767 section 4: the TTL of a stale answer. */
+  static final long STALE_ANSWER_TTL = 30;
+  /** An entry is prefetched in the last tenth of its TTL, if it was asked for this often. */
+  static final int PREFETCH_MIN_HITS = 3;
+  static final long PREFETCH_MIN_TTL = 10;
+  /** Fixed per-entry cost on top of the wire bytes, for the memory bound. */
+  static final int ENTRY_OVERHEAD = 200;
+
+  /** A cached answer, ready for one client. */
+  public record Hit(Message message, boolean prefetchDue) {}
+
+  private record Entry(
+      byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil,
+      AtomicInteger hits, AtomicBoolean prefetching) {}
+
+  private final CacheSettings settings;
+  private final NanoClock clock;
+  private final Cache<CacheKey, Entry> entries;
+
+  public AnswerCache(CacheSettings settings, NanoClock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    long minWeight = Math.max(1, settings.maxBytes() / Math.max(1, settings.maxEntries()));
+    this.entries = Caffeine.newBuilder()
+        .ticker(clock::nanos)
+        .maximumWeight(settings.maxBytes())
+        // every entry weighs at least maxBytes/maxEntries, so the entry count is bounded too
+        .weigher((CacheKey k, Entry e) -> (int) Math.max(minWeight, e.wire().length + ENTRY_OVERHEAD))
+        .expireAfter(new Expiry<CacheKey, Entry>() {
+          @Override
+          public long expireAfterCreate(CacheKey key, Entry entry, long now) {
+            return Math.max(0, entry.keepUntil() - now);
+          }
+
+          @Override
+          public long expireAfterUpdate(CacheKey key, Entry entry, long now, long current) {
+            return Math.max(0, entry.keepUntil() - now);
+          }
+
+          @Override
+          public long expireAfterRead(CacheKey key, Entry entry, long now, long current) {
+            return current;
+          }
+        })
+        .recordStats()
+        .build();
+  }
+
+  public Cache<CacheKey, ?> caffeine() {
+    return entries;
+  }
+
+  /** A fresh answer with TTLs counted down, or null. */
+  public Hit fresh(CacheKey key) {
+    Entry entry = entries.getIfPresent(key);
+    long now = clock.nanos();
+    if (entry == null || now >= entry.freshUntil()) {
+      return null;
+    }
+    long age = TimeUnit.NANOSECONDS.toSeconds(now - entry.storedNanos());
+    int hits = entry.hits().incrementAndGet();
+    boolean prefetch = settings.prefetch()
+        && hits >= PREFETCH_MIN_HITS
+        && entry.ttlSeconds() >= PREFETCH_MIN_TTL
+        && (entry.ttlSeconds() - age) * 10 <= entry.ttlSeconds()
+        && entry.prefetching().compareAndSet(false, true);
+    return new Hit(copy(entry, age, -1), prefetch);
+  }
+
+  /** An expired answer kept for serve-stale, with the stale TTL, or null. */
+  public Message stale(CacheKey key) {
+    if (!settings.serveStale()) {
+      return null;
+    }
+    Entry entry = entries.getIfPresent(key);
+    return entry == null ? null : copy(entry, 0, STALE_ANSWER_TTL);
+  }
+
+  /** Stores an upstream answer for as long as its TTLs (or negative-caching rules) allow. */
+  public void put(CacheKey key, Message answer) {
+    long ttl = cacheTtl(answer);
+    if (ttl <= 0) {
+      return;
+    }
+    byte[] wire = answer.toWire();
+    int[] offsets = TtlPatcher.ttlOffsets(wire);
+    TtlPatcher.clamp(wire, offsets, settings.minTtl(), settings.maxTtl());
+    long now = clock.nanos();
+    long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
+    long keepUntil = settings.serveStale() ? freshUntil + settings.staleRetention().toNanos() : freshUntil;
+    entries.put(key, new Entry(wire, offsets, now, ttl, freshUntil, keepUntil,
+        new AtomicInteger(), new AtomicBoolean()));
+  }
+
+  /** Seconds an answer may be cached: 0 for answers that must not be. */
+  long cacheTtl(Message answer) {
+    if (answer.getHeader().getFlag(Flags.TC)) {
+      return 0;
+    }
+    int rcode = answer.getRcode();
+    if (rcode == Rcode.SERVFAIL) {
+      return settings.servfailTtl().toSeconds();
+    }
+    boolean negative = rcode == Rcode.NXDOMAIN || (rcode == Rcode.NOERROR && answer.getSection(Section.ANSWER).isEmpty());
+    if (negative) {
+      for (Record r : answer.getSection(Section.AUTHORITY)) {
+        if (r instanceof SOARecord soa) {
+          return clampTtl(Math.min(soa.getTTL(), soa.getMinimum()));
+        }
+      }
+      return 0; // RFC 2308 section 5: without an SOA, a negative answer is not cached
+    }
+    if (rcode != Rcode.NOERROR) {
+      return 0;
+    }
+    long min = Long.MAX_VALUE;
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+      for (Record r : answer.getSection(section)) {
+        if (r.getType() != org.xbill.DNS.Type.OPT) {
+          min = Math.min(min, r.getTTL());
+        }
+      }
+    }
+    return clampTtl(min);
+  }
+
+  private long clampTtl(long ttl) {
+    return Math.max(settings.minTtl(), Math.min(settings.maxTtl(), ttl));
+  }
+
+  private static Message copy(Entry entry, long ageSeconds, long fixedTtl) {
+    byte[] wire = entry.wire().clone();
+    TtlPatcher.age(wire, entry.ttlOffsets(), ageSeconds, fixedTtl);
+    try {
+      return new Message(wire);
+    } catch (IOException e) {
+      throw new IllegalStateException("a cached answer we encoded ourselves did not parse", e);
+    }
+  }
+
+  /** Lets the next prefetch of this key start (after one finished, whatever its outcome). */
+  public void prefetchDone(CacheKey key) {
+    Entry entry = entries.getIfPresent(key);
+    if (entry != null) {
+      entry.prefetching().set(false);
+    }
+  }
+
+  public void flush() {
+    entries.invalidateAll();
+  }
+
+  /** Removes every entry for {@code name}, all types and groups; returns how many. */
+  public int flush(Name name) {
+    int[] removed = {0};
+    entries.asMap().keySet().removeIf(k -> {
+      boolean match = k.name().equals(name);
+      removed[0] += match ? 1 : 0;
+      return match;
+    });
+    return removed[0];
+  }
+
+  public long size() {
+    return entries.estimatedSize();
+  }
+
+  /** For tests and metrics: expired entries leave now instead of on Caffeine's own schedule. */
+  public void cleanUp() {
+    entries.cleanUp();
+  }
+
+  /** Settings as plain values. */
+  public record CacheSettings(
+      long maxEntries, long maxBytes, long minTtl, long maxTtl, Duration servfailTtl,
+      boolean serveStale, Duration staleRetention, boolean prefetch) {}
+}

@@ -1,0 +1,22 @@
+package dev.dnsgate.cache;
+
+import dev.dnsgate.config.DnsgateConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Builds the answer cache from the configuration and publishes its size and hit ratio. */
+@ApplicationScoped
+public class CacheProducer {
+
+  @Produces
+  @ApplicationScoped
+  AnswerCache answerCache(DnsgateConfig config, MeterRegistry registry) {
+    DnsgateConfig.Cache c = config.cache();
+    AnswerCache cache = new AnswerCache(new AnswerCache.CacheSettings(c.maxEntries(), c.maxBytes(),
+        c.minTtl(), c.maxTtl(), c.servfailTtl(), c.serveStale(), c.staleRetention(), c.prefetch()), NanoClock.SYSTEM);
+    CaffeineCacheMetrics.monitor(registry, cache.caffeine(), "dnsgate.answers");
+    return cache;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.dnsgate.cache;
+
+import org.xbill.DNS.Type;
+
+/**
+ * Finds and rewrites the TTL fields of a message in wire form, so that a cached answer can be served
+ * with its TTLs counted down without building new record objects. Only for messages dnsjava itself
+ * encoded (well-formed by construction); the OPT pseudo-record's TTL field holds flags and is skipped.
+ */
+final class TtlPatcher {
+
+  private TtlPatcher() {}
+
+  /** Offsets of every TTL field, answer, authority and additional sections alike. */
+  static int[] ttlOffsets(byte[] wire) {
+    int questions = u16(wire, 4);
+    int records = u16(wire, 6) + u16(wire, 8) + u16(wire, 10);
+    int pos = 12;
+    for (int i = 0; i < questions; i++) {
+      pos = skipName(wire, pos) + 4;
+    }
+    int[] offsets = new int[records];
+    int count = 0;
+    for (int i = 0; i < records; i++) {
+      pos = skipName(wire, pos);
+      int type = u16(wire, pos);
+      pos += 4;
+      if (type != Type.OPT) {
+        offsets[count++] = pos;
+      }
+      pos += 4;
+      pos += 2 + u16(wire, pos);
+    }
+    return java.util.Arrays.copyOf(offsets, count);
+  }
+
+  /** The smallest TTL in the message, or -1 when it has no records. */
+  static long minTtl(byte[] wire, int[] offsets) {
+    long min = -1;
+    for (int offset : offsets) {
+      long ttl = u32(wire, offset);
+      min = min < 0 ? ttl : Math.min(min, ttl);
+    }
+    return min;
+  }
+
+  /** Clamps every TTL into [min, max]. */
+  static void clamp(byte[] wire, int[] offsets, long min, long max) {
+    for (int offset : offsets) {
+      put32(wire, offset, Math.max(min, Math.min(max, u32(wire, offset))));
+    }
+  }
+
+  /** Counts every TTL down by {@code seconds}, not below zero; or sets them all when {@code fixed >= 0}. */
+  static void age(byte[] wire, int[] offsets, long seconds, long fixed) {
+    for (int offset : offsets) {
+      put32(wire, offset, fixed >= 0 ? fixed : Math.max(0, u32(wire, offset) - seconds));
+    }
+  }
+
+  private static int skipName(byte[] wire, int start) {
+    int pos = start;
+    while (true) {
+      int length = wire[pos] & 0xff;
+      if ((length & 0xc0) == 0xc0) {
+        return pos + 2;
+      }
+      if (length == 0) {
+        return pos + 1;
+      }
+      pos += length + 1;
+    }
+  }
+
+  private static int u16(byte[] b, int i) {
+    return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+  }
+
+  private static long u32(byte[] b, int i) {
+    return ((long) u16(b, i) << 16) | u16(b, i + 2);
+  }
+
+  private static void put32(byte[] b, int i, long v) {
+    b[i] = (byte) (v >>> 24);
+    b[i + 1] = (byte) (v >>> 16);
+    b[i + 2] = (byte) (v >>> 8);
+    b[i + 3] = (byte) v;
+  }
+}

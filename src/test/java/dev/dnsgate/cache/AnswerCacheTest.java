@@ -1,0 +1,211 @@
+package dev.dnsgate.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** TTL countdown, negative caching, serve-stale and prefetch, on a virtual clock: no sleeping. */
+class AnswerCacheTest {
+
+  static final Name NAME = Name.fromConstantString("www.example.test.");
+  static final CacheKey KEY = new CacheKey(NAME, Type.A, DClass.IN, false, false, "default");
+
+  long now = 1_000_000_000L;
+
+  AnswerCache cache(boolean serveStale, long minTtl, long maxTtl) {
+    return new AnswerCache(new AnswerCache.CacheSettings(1000, 1 << 20, minTtl, maxTtl, Duration.ofSeconds(5),
+        serveStale, Duration.ofHours(1), true), () -> now);
+  }
+
+  void advance(long seconds) {
+    now += TimeUnit.SECONDS.toNanos(seconds);
+  }
+
+  static Message answer(int rcode, long ttl) throws Exception {
+    Message m = new Message(1);
+    m.getHeader().setFlag(Flags.QR);
+    m.getHeader().setRcode(rcode);
+    m.addRecord(Record.newRecord(NAME, Type.A, DClass.IN), Section.QUESTION);
+    if (rcode == Rcode.NOERROR && ttl >= 0) {
+      m.addRecord(new ARecord(NAME, DClass.IN, ttl, InetAddress.getByName("192.0.2.1")), Section.ANSWER);
+    }
+    return m;
+  }
+
+  static Message negative(int rcode, long soaTtl, long soaMinimum) throws Exception {
+    Message m = answer(rcode, -1);
+    Name zone = Name.fromConstantString("example.test.");
+    m.addRecord(new SOARecord(zone, DClass.IN, soaTtl, zone, zone, 1, 3600, 600, 86400, soaMinimum), Section.AUTHORITY);
+    return m;
+  }
+
+  static long ttlOf(Message m) {
+    return m.getSection(Section.ANSWER).get(0).getTTL();
+  }
+
+  @Test
+  void ttlsAreCountedDownAndTheEntryExpires() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    cache.put(KEY, answer(Rcode.NOERROR, 300));
+
+    advance(100);
+    assertEquals(200, ttlOf(cache.fresh(KEY).message()));
+    advance(199);
+    assertEquals(1, ttlOf(cache.fresh(KEY).message()));
+    advance(1);
+    assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void everyHitIsItsOwnCopy() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    cache.put(KEY, answer(Rcode.NOERROR, 300));
+
+    Message first = cache.fresh(KEY).message();
+    first.getHeader().setID(7);
+    first.removeAllRecords(Section.ANSWER);
+
+    assertEquals(1, cache.fresh(KEY).message().getSection(Section.ANSWER).size());
+  }
+
+  @Test
+  void ttlClampsApply() throws Exception {
+    AnswerCache cache = cache(false, 60, 600);
+    cache.put(KEY, answer(Rcode.NOERROR, 5));
+    assertEquals(60, ttlOf(cache.fresh(KEY).message()));
+
+    cache.put(KEY, answer(Rcode.NOERROR, 86400));
+    assertEquals(600, ttlOf(cache.fresh(KEY).message()));
+    advance(600);
+    assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void nxdomainIsCachedForTheSoaMinimum() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    cache.put(KEY, negative(Rcode.NXDOMAIN, 3600, 30));
+
+    advance(29);
+    assertEquals(Rcode.NXDOMAIN, cache.fresh(KEY).message().getRcode());
+    advance(1);
+    assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void nodataIsCachedForTheSoaTtlWhenThatIsShorter() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    cache.put(KEY, negative(Rcode.NOERROR, 20, 900));
+
+    advance(19);
+    assertNotNull(cache.fresh(KEY));
+    advance(1);
+    assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void negativeAnswerWithoutSoaIsNotCached() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    cache.put(KEY, answer(Rcode.NXDOMAIN, -1));
+
+    assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void servfailIsRememberedForAFewSecondsOnly() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    cache.put(KEY, answer(Rcode.SERVFAIL, -1));
+
+    advance(4);
+    assertEquals(Rcode.SERVFAIL, cache.fresh(KEY).message().getRcode());
+    advance(1);
+    assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void truncatedAndRefusedAnswersAreNotCached() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    Message truncated = answer(Rcode.NOERROR, 300);
+    truncated.getHeader().setFlag(Flags.TC);
+    cache.put(KEY, truncated);
+    assertNull(cache.fresh(KEY));
+
+    cache.put(KEY, answer(Rcode.REFUSED, -1));
+    assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void expiredEntriesServeStaleOnlyWhenEnabled() throws Exception {
+    AnswerCache withStale = cache(true, 0, 86400);
+    AnswerCache without = cache(false, 0, 86400);
+    withStale.put(KEY, answer(Rcode.NOERROR, 60));
+    without.put(KEY, answer(Rcode.NOERROR, 60));
+
+    advance(600);
+
+    assertNull(withStale.fresh(KEY));
+    assertEquals(30, ttlOf(withStale.stale(KEY)), "RFC 8767: stale answers carry TTL 30");
+    assertNull(without.stale(KEY));
+    advance(3600);
+    withStale.cleanUp();
+    assertNull(withStale.stale(KEY), "kept for stale-retention only");
+  }
+
+  @Test
+  void popularEntryIsPrefetchedOnceInItsLastTenth() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    cache.put(KEY, answer(Rcode.NOERROR, 100));
+    for (int i = 0; i < 3; i++) {
+      assertFalse(cache.fresh(KEY).prefetchDue());
+    }
+    advance(91);
+
+    assertTrue(cache.fresh(KEY).prefetchDue());
+    assertFalse(cache.fresh(KEY).prefetchDue(), "one prefetch at a time");
+    cache.prefetchDone(KEY);
+    assertTrue(cache.fresh(KEY).prefetchDue());
+  }
+
+  @Test
+  void flushByNameRemovesEveryTypeOfThatName() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    CacheKey aaaa = new CacheKey(NAME, Type.AAAA, DClass.IN, false, false, "default");
+    CacheKey other = new CacheKey(Name.fromConstantString("other.test."), Type.A, DClass.IN, false, false, "default");
+    cache.put(KEY, answer(Rcode.NOERROR, 300));
+    cache.put(aaaa, answer(Rcode.NOERROR, 300));
+    cache.put(other, answer(Rcode.NOERROR, 300));
+
+    assertEquals(2, cache.flush(Name.fromConstantString("WWW.example.test.")));
+    assertNull(cache.fresh(KEY));
+    assertNotNull(cache.fresh(other));
+  }
+
+  @Test
+  void entryCountIsBounded() throws Exception {
+    AnswerCache cache = new AnswerCache(new AnswerCache.CacheSettings(10, 1 << 20, 0, 86400,
+        Duration.ofSeconds(5), false, Duration.ofHours(1), false), () -> now);
+    for (int i = 0; i < 100; i++) {
+      cache.put(new CacheKey(Name.fromConstantString("n" + i + ".test."), Type.A, DClass.IN, false, false, "d"),
+          answer(Rcode.NOERROR, 300));
+    }
+    cache.cleanUp();
+
+    assertTrue(cache.size() <= 10, "size " + cache.size());
+  }
+}
