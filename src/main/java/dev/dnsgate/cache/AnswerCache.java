@@ -3,14 +3,15 @@ package dev.dnsgate.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.dnsgate.wire.EdnsOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -36,9 +37,31 @@ public final class AnswerCache {
   /** A cached answer, ready for one client. */
   public record Hit(Message message, boolean prefetchDue) {}
 
-  private record Entry(
-      byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil,
-      AtomicInteger hits, AtomicBoolean prefetching) {}
+  /** One cached answer; the counters are fields, not Atomic objects: 100k entries, 32 bytes each. */
+  private static final class Entry {
+    private static final AtomicIntegerFieldUpdater<Entry> HITS =
+        AtomicIntegerFieldUpdater.newUpdater(Entry.class, "hits");
+    private static final AtomicIntegerFieldUpdater<Entry> PREFETCHING =
+        AtomicIntegerFieldUpdater.newUpdater(Entry.class, "prefetching");
+
+    final byte[] wire;
+    final int[] ttlOffsets;
+    final long storedNanos;
+    final long ttlSeconds;
+    final long freshUntil;
+    final long keepUntil;
+    volatile int hits;
+    volatile int prefetching;
+
+    Entry(byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil) {
+      this.wire = wire;
+      this.ttlOffsets = ttlOffsets;
+      this.storedNanos = storedNanos;
+      this.ttlSeconds = ttlSeconds;
+      this.freshUntil = freshUntil;
+      this.keepUntil = keepUntil;
+    }
+  }
 
   private final CacheSettings settings;
   private final NanoClock clock;
@@ -50,18 +73,21 @@ public final class AnswerCache {
     long minWeight = Math.max(1, settings.maxBytes() / Math.max(1, settings.maxEntries()));
     this.entries = Caffeine.newBuilder()
         .ticker(clock::nanos)
+        // Eviction work runs on the thread that inserts: handing it to the common pool cost a
+        // thread hop per insert and starved on 2 busy cores (forward-unique 64k -> see BENCHMARKS.md).
+        .executor(Runnable::run)
         .maximumWeight(settings.maxBytes())
         // every entry weighs at least maxBytes/maxEntries, so the entry count is bounded too
-        .weigher((CacheKey k, Entry e) -> (int) Math.max(minWeight, e.wire().length + ENTRY_OVERHEAD))
+        .weigher((CacheKey k, Entry e) -> (int) Math.max(minWeight, e.wire.length + ENTRY_OVERHEAD))
         .expireAfter(new Expiry<CacheKey, Entry>() {
           @Override
           public long expireAfterCreate(CacheKey key, Entry entry, long now) {
-            return Math.max(0, entry.keepUntil() - now);
+            return Math.max(0, entry.keepUntil - now);
           }
 
           @Override
           public long expireAfterUpdate(CacheKey key, Entry entry, long now, long current) {
-            return Math.max(0, entry.keepUntil() - now);
+            return Math.max(0, entry.keepUntil - now);
           }
 
           @Override
@@ -81,16 +107,16 @@ public final class AnswerCache {
   public Hit fresh(CacheKey key) {
     Entry entry = entries.getIfPresent(key);
     long now = clock.nanos();
-    if (entry == null || now >= entry.freshUntil()) {
+    if (entry == null || now >= entry.freshUntil) {
       return null;
     }
-    long age = TimeUnit.NANOSECONDS.toSeconds(now - entry.storedNanos());
-    int hits = entry.hits().incrementAndGet();
+    long age = TimeUnit.NANOSECONDS.toSeconds(now - entry.storedNanos);
+    int hits = Entry.HITS.incrementAndGet(entry);
     boolean prefetch = settings.prefetch()
         && hits >= PREFETCH_MIN_HITS
-        && entry.ttlSeconds() >= PREFETCH_MIN_TTL
-        && (entry.ttlSeconds() - age) * 10 <= entry.ttlSeconds()
-        && entry.prefetching().compareAndSet(false, true);
+        && entry.ttlSeconds >= PREFETCH_MIN_TTL
+        && (entry.ttlSeconds - age) * 10 <= entry.ttlSeconds
+        && Entry.PREFETCHING.compareAndSet(entry, 0, 1);
     return new Hit(copy(entry, age, -1), prefetch);
   }
 
@@ -109,14 +135,29 @@ public final class AnswerCache {
     if (ttl <= 0) {
       return;
     }
-    byte[] wire = answer.toWire();
+    byte[] wire = withoutHopByHopOptions(answer).toWire();
     int[] offsets = TtlPatcher.ttlOffsets(wire);
     TtlPatcher.clamp(wire, offsets, settings.minTtl(), settings.maxTtl());
     long now = clock.nanos();
     long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
     long keepUntil = settings.serveStale() ? freshUntil + settings.staleRetention().toNanos() : freshUntil;
-    entries.put(key, new Entry(wire, offsets, now, ttl, freshUntil, keepUntil,
-        new AtomicInteger(), new AtomicBoolean()));
+    entries.put(key, new Entry(wire, offsets, now, ttl, freshUntil, keepUntil));
+  }
+
+  /**
+   * The answer without the upstream's padding (RFC 8467 pads responses to 468-byte blocks): it would
+   * be most of every entry's bytes, and shaping drops it anyway.
+   */
+  private static Message withoutHopByHopOptions(Message answer) {
+    OPTRecord opt = answer.getOPT();
+    if (opt == null) {
+      return answer;
+    }
+    Message copy = answer.clone();
+    copy.removeRecord(opt, Section.ADDITIONAL);
+    copy.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
+        EdnsOptions.endToEnd(opt)), Section.ADDITIONAL);
+    return copy;
   }
 
   /** Seconds an answer may be cached: 0 for answers that must not be. */
@@ -156,8 +197,8 @@ public final class AnswerCache {
   }
 
   private static Message copy(Entry entry, long ageSeconds, long fixedTtl) {
-    byte[] wire = entry.wire().clone();
-    TtlPatcher.age(wire, entry.ttlOffsets(), ageSeconds, fixedTtl);
+    byte[] wire = entry.wire.clone();
+    TtlPatcher.age(wire, entry.ttlOffsets, ageSeconds, fixedTtl);
     try {
       return new Message(wire);
     } catch (IOException e) {
@@ -169,7 +210,7 @@ public final class AnswerCache {
   public void prefetchDone(CacheKey key) {
     Entry entry = entries.getIfPresent(key);
     if (entry != null) {
-      entry.prefetching().set(false);
+      entry.prefetching = 0;
     }
   }
 

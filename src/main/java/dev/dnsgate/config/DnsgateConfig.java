@@ -137,7 +137,7 @@ public interface DnsgateConfig {
     /** Persistent TLS connections per server. */
     int connectionsPerServer();
 
-    /** Queries outstanding on one connection before another connection is used. */
+    /** Most queries outstanding on one connection; with every connection at the cap, the next upstream is tried. */
     int maxInFlightPerConnection();
 
     /** Idle connections close before the server's own idle timeout would cut them. */

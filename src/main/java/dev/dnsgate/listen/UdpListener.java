@@ -1,5 +1,6 @@
 package dev.dnsgate.listen;
 
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.resolve.QueryPipeline;
 import dev.dnsgate.wire.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -40,7 +41,7 @@ final class UdpListener {
         address.contains(":") ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
     Bootstrap bootstrap =
         new Bootstrap()
-            .group(internal.getEventLoopGroup())
+            .group(EventLoops.listener(vertx))
             .channelFactory(() -> internal.transport().datagramChannel(family))
             .option(ChannelOption.SO_RCVBUF, socketBuffer)
             .option(ChannelOption.SO_SNDBUF, socketBuffer)

@@ -1,12 +1,12 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.upstream.UpstreamException.Kind;
 import dev.dnsgate.wire.FrameReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -47,9 +47,8 @@ final class DotConnection {
   DotConnection(Vertx vertx, NetClient client, UpstreamServer server, SpkiPins pins, UpstreamStats stats) {
     this.vertx = vertx;
     this.stats = stats;
-    // A fresh event-loop context per connection spreads TLS work over the event loops instead of
-    // piling it onto the thread of the listener that happened to open the connection.
-    Context home = ((VertxInternal) vertx).createEventLoopContext();
+    // Its own event loop, not the listener's: see EventLoops.
+    Context home = EventLoops.forUpstream(vertx);
     this.ready =
         Future.<NetSocket>future(
                 promise ->
