@@ -21,6 +21,71 @@ public interface DnsgateConfig {
 
   Cache cache();
 
+  Access access();
+
+  QueryLog queryLog();
+
+  /** Who may use the resolver, how fast, and what ANY gets. */
+  interface Access {
+    /** Client networks that are answered; everyone else is refused or dropped. */
+    List<String> allow();
+
+    /** What a client outside {@link #allow()} gets: refuse (REFUSED) or drop (silence). */
+    DeniedAction denied();
+
+    RateLimit rateLimit();
+
+    /** ANY queries get the minimal answer of RFC 8482 (minimal) or are forwarded (forward). */
+    AnyQueries any();
+
+    enum DeniedAction {
+      REFUSE,
+      DROP
+    }
+
+    enum AnyQueries {
+      MINIMAL,
+      FORWARD
+    }
+
+    /** Token bucket per client network (/24 for IPv4, /56 for IPv6), for UDP only. */
+    interface RateLimit {
+      /** Queries per second per client network; 0 turns rate limiting off. */
+      int qps();
+
+      /** Queries a client network may send at once above the steady rate. */
+      int burst();
+
+      /** truncate: TC=1 so real clients retry over TCP (spoofed ones cannot); drop: silence. */
+      LimitAction action();
+
+      /** Networks never limited (the machine itself, by default). */
+      List<String> exempt();
+
+      /** Client networks tracked at once; the least recently seen are forgotten beyond this. */
+      int maxTracked();
+
+      enum LimitAction {
+        TRUNCATE,
+        DROP
+      }
+    }
+  }
+
+  /** A JSON line per answered query, written off the query path. */
+  interface QueryLog {
+    boolean enabled();
+
+    /** Where: a file path, or "stdout". */
+    String target();
+
+    /** Fraction of queries logged, 0.0 to 1.0. */
+    double sample();
+
+    /** Lines waiting to be written; more are dropped (and counted) rather than slow queries down. */
+    int queue();
+  }
+
   /** The answer cache between the rules and the upstreams. */
   interface Cache {
     boolean enabled();
@@ -94,6 +159,9 @@ public interface DnsgateConfig {
       /** Reading pauses while this many queries of one connection are unanswered. */
       int maxInFlightPerConnection();
     }
+
+    /** On shutdown, how long queries already received may take to finish before sockets close. */
+    Duration shutdownGrace();
   }
 
   /** The DNS-over-TLS resolvers that answer what no rule answers. */

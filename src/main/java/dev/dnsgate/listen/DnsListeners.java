@@ -5,9 +5,11 @@ import dev.dnsgate.resolve.QueryPipeline;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,6 +29,7 @@ public class DnsListeners {
   private final Vertx vertx;
   private UdpListener udp;
   private TcpListener tcp;
+  private volatile boolean serving;
 
   public DnsListeners(DnsgateConfig config, QueryPipeline pipeline, Vertx vertx) {
     this.config = config;
@@ -45,6 +48,7 @@ public class DnsListeners {
         tcp = TcpListener.bind(vertx, address, actual, config.listen().tcp(), pipeline)
             .await().atMost(BIND_TIMEOUT);
         LOG.infof("dnsgate listening on %s port %d (UDP and TCP)", address, actual);
+        serving = true;
         return;
       } catch (RuntimeException e) {
         udp.close().await().atMost(BIND_TIMEOUT);
@@ -86,7 +90,30 @@ public class DnsListeners {
     return tcp.refusedConnections();
   }
 
-  void stop(@Observes ShutdownEvent event) {
+  /** True from the moment both listeners are bound until shutdown begins (readiness). */
+  public boolean serving() {
+    return serving;
+  }
+
+  /**
+   * Graceful shutdown, before the upstream connections close: readiness goes DOWN, no new queries
+   * are taken, queries in flight get up to the grace period to be answered, then the sockets close.
+   */
+  void stop(@Observes @Priority(1) ShutdownEvent event) {
+    serving = false;
+    if (udp != null) {
+      udp.stopReading();
+    }
+    if (tcp != null) {
+      tcp.drain();
+    }
+    long deadline = System.nanoTime() + config.listen().shutdownGrace().toNanos();
+    while (pipeline.inFlight() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(10_000_000L);
+    }
+    if (pipeline.inFlight() > 0) {
+      LOG.warnf("shutdown: %d queries still unanswered after the grace period", pipeline.inFlight());
+    }
     if (tcp != null) {
       tcp.close().await().atMost(BIND_TIMEOUT);
     }

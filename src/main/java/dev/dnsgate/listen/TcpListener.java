@@ -28,6 +28,7 @@ final class TcpListener {
   private final AtomicInteger open = new AtomicInteger();
   private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
   private final LongAdder refused = new LongAdder();
+  private volatile boolean draining;
 
   private TcpListener(Vertx vertx, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
     NetServerOptions options =
@@ -46,6 +47,10 @@ final class TcpListener {
   }
 
   private void accept(NetSocket socket, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
+    if (draining) {
+      socket.close();
+      return;
+    }
     InetAddress client = ClientAddress.of(socket.remoteAddress().hostAddress());
     AtomicInteger fromClient = perClient.computeIfAbsent(client, c -> new AtomicInteger());
     if (open.incrementAndGet() > limits.maxConnections()
@@ -62,6 +67,9 @@ final class TcpListener {
     socket.handler(
         new FrameReader(
             frame -> {
+              if (draining) {
+                return; // shutting down: queries already read are finished, new ones are not taken
+              }
               if (inFlight.incrementAndGet() >= cap) {
                 socket.pause();
               }
@@ -83,6 +91,11 @@ final class TcpListener {
     if (fromClient.decrementAndGet() <= 0) {
       perClient.remove(client, fromClient);
     }
+  }
+
+  /** Takes no new connections or queries; what is in flight still completes. */
+  void drain() {
+    draining = true;
   }
 
   /** Connections closed at once because a cap was reached. */

@@ -81,6 +81,11 @@ final class UdpListener {
     }
   }
 
+  /** Stops reading new datagrams; answers to queries already read can still be sent. */
+  void stopReading() {
+    channel.config().setAutoRead(false);
+  }
+
   int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }

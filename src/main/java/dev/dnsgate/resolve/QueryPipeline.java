@@ -1,10 +1,15 @@
 package dev.dnsgate.resolve;
 
+import dev.dnsgate.access.Gate;
 import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.cache.CacheKey;
 import dev.dnsgate.cache.Coalescer;
+import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.ops.DnsMetrics;
+import dev.dnsgate.ops.QueryLog;
 import dev.dnsgate.rules.Outcome;
+import dev.dnsgate.rules.Rule;
 import dev.dnsgate.rules.RuleEngine;
 import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.rules.Verdict;
@@ -21,13 +26,14 @@ import dev.dnsgate.wire.Responses;
 import dev.dnsgate.wire.Transport;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
@@ -41,17 +47,17 @@ import org.xbill.DNS.Record;
  * <ol>
  *   <li>decode: bytes to a query, or an immediate FORMERR/NOTIMP, or a silent drop; first, because
  *       nothing after it should see bytes it cannot trust;
+ *   <li>gate: client allowed? within its rate? ANY answered minimally; before the rules, because
+ *       its key must be the packet's source address, and refused work should cost nothing more;
  *   <li>rules: rewrite, allow/block, local answers, conditional forwarding (see {@code Phase}); before
  *       any upstream work, because they may answer at once or change what is forwarded and where;
- *   <li>upstream: the group the rules chose (default otherwise), within the total timeout; SERVFAIL
- *       with EDE 23 when none answers; a rewritten query's answer is mapped back to the client's name;
- *   <li>shape: the client's ID, question and EDNS view, truncated to its transport's limit.
+ *   <li>cache: keyed by the query after rewrites and by the upstream group; after the rules, because
+ *       blocked and local answers are not upstream answers and must follow rule edits at once;
+ *   <li>upstream: the group the rules chose, identical misses coalesced into one exchange, within
+ *       the total timeout; serve-stale (EDE 3) or SERVFAIL with EDE 23 when none answers;
+ *   <li>shape: the client's ID, question and EDNS view, truncated to its transport's limit; then
+ *       metrics and the query log.
  * </ol>
- *
- * Between rules and upstream sits the answer cache, keyed by the query after rewrites (and by the
- * upstream group): after the rules, because blocked and local answers are not upstream answers and
- * must follow rule changes at once; before the upstream, with identical misses coalesced into one
- * exchange. When every upstream fails, an expired entry may still answer (serve-stale, EDE 3).
  */
 @ApplicationScoped
 public class QueryPipeline {
@@ -60,20 +66,26 @@ public class QueryPipeline {
 
   private final QueryDecoder decoder;
   private final ResponseShaper shaper;
+  private final Gate gate;
   private final RuleEngine rules;
   private final Map<String, UpstreamGroup> groups = new HashMap<>();
   private final AnswerCache cache;
   private final boolean caching;
   private final Coalescer coalescer = new Coalescer();
-  private final LongAdder dropped = new LongAdder();
-  private final LongAdder malformed = new LongAdder();
+  private final DnsMetrics metrics;
+  private final QueryLog queryLog;
+  private final AtomicInteger inFlight = new AtomicInteger();
 
-  public QueryPipeline(DnsgateConfig config, Vertx vertx, RuleEngine rules, AnswerCache cache) {
-    this.cache = cache;
-    this.caching = config.cache().enabled();
+  public QueryPipeline(DnsgateConfig config, Vertx vertx, RuleEngine rules, AnswerCache cache,
+      DnsMetrics metrics, QueryLog queryLog) {
     this.shaper = new ResponseShaper(config.listen().udpPayloadSize());
     this.decoder = new QueryDecoder(config.listen().udpPayloadSize(), shaper);
+    this.gate = new Gate(config.access(), NanoClock.SYSTEM);
     this.rules = rules;
+    this.cache = cache;
+    this.caching = config.cache().enabled();
+    this.metrics = metrics;
+    this.queryLog = queryLog;
     UpstreamSettings defaults = UpstreamSettings.from(config.upstream());
     groups.put(Verdict.DEFAULT_GROUP, new UpstreamGroup(vertx, defaults));
     config.upstream().groups().forEach((name, group) -> groups.put(name, new UpstreamGroup(vertx,
@@ -86,21 +98,49 @@ public class QueryPipeline {
    * dropped; never completes exceptionally.
    */
   public CompletableFuture<byte[]> handle(byte[] packet, Transport transport, InetAddress client) {
+    long start = System.nanoTime();
     Decoded decoded = decoder.decode(packet, transport, client);
-    if (decoded instanceof Decoded.Query query) {
-      QueryContext ctx = query.context();
-      return resolve(ctx)
-          .thenApply(answer -> shaper.shape(answer.message(), ctx, answer.ede()))
-          .exceptionally(error -> internalError(ctx, error));
+    if (decoded instanceof Decoded.Drop drop) {
+      metrics.dropped("unreadable");
+      LOG.debugf("dropped packet from %s: %s", client, drop.reason());
+      return CompletableFuture.completedFuture(null);
     }
     if (decoded instanceof Decoded.Reply reply) {
-      malformed.increment();
+      metrics.malformed();
       LOG.debugf("error reply to %s: %s", client, reply.reason());
       return CompletableFuture.completedFuture(reply.wire());
     }
-    dropped.increment();
-    LOG.debugf("dropped packet from %s: %s", client, ((Decoded.Drop) decoded).reason());
-    return CompletableFuture.completedFuture(null);
+    QueryContext ctx = ((Decoded.Query) decoded).context();
+    Gate.Verdict verdict = gate.check(ctx);
+    CompletableFuture<Answer> answer;
+    switch (verdict) {
+      case DROP_DENIED, DROP_LIMITED -> {
+        metrics.dropped(verdict == Gate.Verdict.DROP_DENIED ? "denied" : "rate-limited");
+        return CompletableFuture.completedFuture(null);
+      }
+      case REFUSED -> answer = gated(verdict, ctx, Answer.REFUSED);
+      case TRUNCATED -> answer = gated(verdict, ctx, Answer.TRUNCATED);
+      case ANY_MINIMAL -> answer = gated(verdict, ctx, Answer.ANY);
+      default -> answer = resolve(ctx);
+    }
+    inFlight.incrementAndGet();
+    return answer
+        .thenApply(a -> finish(ctx, a, start))
+        .exceptionally(error -> internalError(ctx, error))
+        .whenComplete((bytes, error) -> inFlight.decrementAndGet());
+  }
+
+  private static CompletableFuture<Answer> gated(Gate.Verdict verdict, QueryContext ctx, String source) {
+    return CompletableFuture.completedFuture(new Answer(Gate.answer(verdict, ctx), source, verdict.name(), null));
+  }
+
+  private byte[] finish(QueryContext ctx, Answer answer, long start) {
+    int rcode = answer.message().getRcode();
+    byte[] wire = shaper.shape(answer.message(), ctx, answer.ede());
+    long nanos = System.nanoTime() - start;
+    metrics.answered(ctx.transport(), ctx.question().getType(), rcode, answer.source(), nanos);
+    queryLog.log(ctx, answer, rcode, nanos);
+    return wire;
   }
 
   private CompletableFuture<Answer> resolve(QueryContext ctx) {
@@ -108,17 +148,19 @@ public class QueryPipeline {
     RuleQuery query = new RuleQuery(question.getName(), question.getType(), question.getDClass(), ctx.client());
     Verdict verdict = rules.current().evaluate(query, null);
     if (verdict.outcome() instanceof Outcome.Answer answer) {
-      String detail = verdict.rule().name() + " (" + verdict.rule().action() + ")";
-      return CompletableFuture.completedFuture(
-          new Answer(query.revert(answer.message()), Answer.Source.RULE, detail, answer.ede()));
+      Rule rule = verdict.rule();
+      String source = rule.action().equals("block") ? Answer.BLOCKED : rule.action();
+      return CompletableFuture.completedFuture(new Answer(query.revert(answer.message()), source,
+          rule.name() + " (" + rule.action() + ")", answer.ede()));
     }
     String groupName = ((Outcome.Forward) verdict.outcome()).group();
     UpstreamGroup group = groups.get(groupName);
     Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : question;
+    String upstreamSource = query.rewritten() ? Answer.REWRITTEN : Answer.UPSTREAM;
     if (!caching) {
       return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((message, error) ->
           error == null
-              ? new Answer(query.revert(message), Answer.Source.UPSTREAM, groupName, null)
+              ? new Answer(query.revert(message), upstreamSource, groupName, null)
               : networkError(ctx, UpstreamException.of(error)));
     }
     CacheKey key = new CacheKey(asked.getName(), asked.getType(), asked.getDClass(), ctx.dnssecOk(),
@@ -128,16 +170,15 @@ public class QueryPipeline {
       if (hit.prefetchDue()) {
         fetch(key, group, ctx, asked).whenComplete((m, e) -> cache.prefetchDone(key));
       }
-      return CompletableFuture.completedFuture(
-          new Answer(query.revert(hit.message()), Answer.Source.CACHE, groupName, null));
+      return CompletableFuture.completedFuture(new Answer(query.revert(hit.message()), Answer.CACHE, groupName, null));
     }
     return fetch(key, group, ctx, asked).handle((message, error) -> {
       if (error == null) {
-        return new Answer(query.revert(message), Answer.Source.UPSTREAM, groupName, null);
+        return new Answer(query.revert(message), upstreamSource, groupName, null);
       }
       Message stale = cache.stale(key);
       if (stale != null) {
-        return new Answer(query.revert(stale), Answer.Source.CACHE, "stale",
+        return new Answer(query.revert(stale), Answer.STALE, groupName,
             new ExtendedErrorCodeOption(ExtendedErrorCodeOption.STALE_ANSWER, "upstreams failed; stale answer"));
       }
       return networkError(ctx, UpstreamException.of(error));
@@ -158,7 +199,7 @@ public class QueryPipeline {
     String text = "no upstream answered: " + error.getMessage();
     return new Answer(
         Responses.error(ctx, Rcode.SERVFAIL),
-        Answer.Source.FAILED,
+        Answer.FAILED,
         text,
         new ExtendedErrorCodeOption(ExtendedErrorCodeOption.NETWORK_ERROR, truncated(text)));
   }
@@ -178,19 +219,17 @@ public class QueryPipeline {
     return groups;
   }
 
-  public long droppedPackets() {
-    return dropped.sum();
-  }
-
   public Coalescer coalescer() {
     return coalescer;
   }
 
-  public long malformedQueries() {
-    return malformed.sum();
+  /** Queries received and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
-  void close(@Observes ShutdownEvent event) {
+  /** Upstream connections close last, after the listeners have drained (see DnsListeners.stop). */
+  void close(@Observes @Priority(2000) ShutdownEvent event) {
     groups.values().forEach(UpstreamGroup::close);
   }
 }

@@ -41,6 +41,7 @@ public class RuleEngine {
   private ScheduledExecutorService watcher;
   private volatile String fingerprint = "";
   private volatile long listsLoadedAt;
+  private volatile boolean loaded;
 
   public RuleEngine(RuleLoader loader, DnsgateConfig config) {
     this.loader = loader;
@@ -78,6 +79,11 @@ public class RuleEngine {
     return current.get();
   }
 
+  /** True once a rule set has loaded (at start-up, or an empty folder). */
+  public boolean loaded() {
+    return loaded;
+  }
+
   public Path rulesDir() {
     return Path.of(config.dir());
   }
@@ -92,6 +98,7 @@ public class RuleEngine {
     fingerprint = fingerprint(set);
     listsLoadedAt = System.currentTimeMillis();
     current.set(set);
+    loaded = true;
     LOG.infof("loaded %d rules from %s in %d ms", set.size(), rulesDir().toAbsolutePath(),
         (System.nanoTime() - start) / 1_000_000);
   }

@@ -92,6 +92,7 @@ final class DotConnection {
   }
 
   private void attach(NetSocket socket) {
+    stats.connected();
     socket.handler(new FrameReader(this::onFrame));
     socket.closeHandler(
         v -> onClosed(new UpstreamException(Kind.CLOSED, "connection closed by the upstream")));

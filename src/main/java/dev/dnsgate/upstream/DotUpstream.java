@@ -121,7 +121,9 @@ public final class DotUpstream {
 
   private void record(long startNanos, Throwable error) {
     if (error == null) {
-      double sample = (System.nanoTime() - startNanos) / 1e6;
+      long nanos = System.nanoTime() - startNanos;
+      stats.answered(nanos);
+      double sample = nanos / 1e6;
       double previous = latencyMillis;
       latencyMillis = Double.isNaN(previous) ? sample : previous + EWMA_WEIGHT * (sample - previous);
       consecutiveFailures = 0;
@@ -129,6 +131,7 @@ public final class DotUpstream {
     }
     UpstreamException cause = UpstreamException.of(error);
     lastError = cause.getMessage();
+    stats.failed(cause.kind());
     if (cause.kind() == Kind.SATURATED) {
       return; // our own limit, not the server's fault
     }
@@ -193,7 +196,7 @@ public final class DotUpstream {
     return stats;
   }
 
-  int openConnections() {
+  public int openConnections() {
     return (int) pool.stream().filter(DotConnection::isEstablished).count();
   }
 

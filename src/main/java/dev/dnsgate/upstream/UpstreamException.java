@@ -7,8 +7,10 @@ public final class UpstreamException extends RuntimeException {
   public enum Kind {
     /** No answer within the attempt's time. */
     TIMEOUT,
-    /** TCP connect or TLS handshake failed: refused, unreachable, untrusted or wrong name. */
+    /** TCP connect failed: refused, unreachable. */
     CONNECT,
+    /** TLS failed: untrusted chain, wrong name, expired certificate, handshake error. */
+    TLS,
     /** The certificate verified but its public key is not in the configured pin set. */
     PIN_MISMATCH,
     /** The connection closed while the query was outstanding. */
@@ -34,8 +36,14 @@ public final class UpstreamException extends RuntimeException {
     while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause instanceof UpstreamException known
-        ? known
-        : new UpstreamException(Kind.CONNECT, String.valueOf(cause.getMessage()));
+    if (cause instanceof UpstreamException known) {
+      return known;
+    }
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        return new UpstreamException(Kind.TLS, String.valueOf(c.getMessage()));
+      }
+    }
+    return new UpstreamException(Kind.CONNECT, String.valueOf(cause.getMessage()));
   }
 }

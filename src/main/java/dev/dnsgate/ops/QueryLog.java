@@ -1,0 +1,137 @@
+package dev.dnsgate.ops;
+
+import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.resolve.Answer;
+import dev.dnsgate.wire.QueryContext;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.jboss.logging.Logger;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * The optional query log: one JSON line per answered query (time, client, name, type, source and
+ * its detail (rule, upstream group), rcode, latency). The query path only offers a small record to
+ * a bounded queue; formatting and writing happen on the log's own thread, and when the queue is full
+ * lines are dropped and counted rather than slowing queries down.
+ */
+@ApplicationScoped
+public class QueryLog {
+
+  private static final Logger LOG = Logger.getLogger(QueryLog.class);
+
+  private record Line(long epochMillis, InetAddress client, String name, int type, String source,
+      String detail, int rcode, long micros) {}
+
+  private final boolean enabled;
+  private final double sample;
+  private final BlockingQueue<Line> queue;
+  private final LongAdder dropped = new LongAdder();
+  private final Thread writer;
+  private volatile boolean running = true;
+
+  public QueryLog(DnsgateConfig config) {
+    DnsgateConfig.QueryLog c = config.queryLog();
+    this.enabled = c.enabled();
+    this.sample = c.sample();
+    this.queue = new ArrayBlockingQueue<>(Math.max(1, c.queue()));
+    if (enabled) {
+      Writer out = open(c.target());
+      writer = new Thread(() -> drain(out), "dnsgate-query-log");
+      writer.setDaemon(true);
+      writer.start();
+    } else {
+      writer = null;
+    }
+  }
+
+  private static Writer open(String target) {
+    if (target.equals("stdout")) {
+      return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+    }
+    try {
+      return Files.newBufferedWriter(Path.of(target), StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("dnsgate.query-log.target: cannot open '" + target + "': " + e.getMessage(), e);
+    }
+  }
+
+  public void log(QueryContext ctx, Answer answer, int rcode, long nanos) {
+    if (!enabled || (sample < 1.0 && ThreadLocalRandom.current().nextDouble() >= sample)) {
+      return;
+    }
+    Line line = new Line(System.currentTimeMillis(), ctx.client(), ctx.question().getName().toString(),
+        ctx.question().getType(), answer.source(), answer.detail(), rcode, nanos / 1000);
+    if (!queue.offer(line)) {
+      dropped.increment();
+    }
+  }
+
+  private void drain(Writer out) {
+    try (out) {
+      while (running || !queue.isEmpty()) {
+        Line line = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (line == null) {
+          out.flush();
+          continue;
+        }
+        out.write(format(line));
+        out.write('\n');
+        if (queue.isEmpty()) {
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      LOG.errorf("query log stopped: %s", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String format(Line line) {
+    return new JsonObject()
+        .put("time", Instant.ofEpochMilli(line.epochMillis()).toString())
+        .put("client", line.client() == null ? null : line.client().getHostAddress())
+        .put("name", line.name())
+        .put("type", Type.string(line.type()))
+        .put("source", line.source())
+        .put("detail", line.detail())
+        .put("rcode", Rcode.string(line.rcode()))
+        .put("latency_ms", line.micros() / 1000.0)
+        .encode();
+  }
+
+  /** Lines not written because the queue was full. */
+  public long droppedLines() {
+    return dropped.sum();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    running = false;
+    if (writer != null) {
+      try {
+        writer.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
