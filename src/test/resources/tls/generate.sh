@@ -23,3 +23,17 @@ leaf dot.test dot.test test-ca -days 3650
 leaf wrong.test wrong.test test-ca -days 3650
 leaf rogue-dot.test dot.test rogue-ca -days 3650
 rm -f ./*.srl
+# An expired dot.test certificate (valid 2020-01-01 for 30 days), signed by the test CA: openssl 3.0
+# cannot back-date, keytool can.
+tmp=$(mktemp -d)
+openssl pkcs12 -export -inkey test-ca.key -in test-ca.pem -name ca -out "$tmp/ca.p12" -passout pass:changeit
+keytool -genkeypair -keystore "$tmp/leaf.p12" -storetype PKCS12 -storepass changeit -alias leaf \
+  -keyalg EC -groupname secp256r1 -dname CN=dot.test >/dev/null 2>&1
+keytool -certreq -keystore "$tmp/leaf.p12" -storepass changeit -alias leaf -file "$tmp/leaf.csr"
+keytool -gencert -keystore "$tmp/ca.p12" -storetype PKCS12 -storepass changeit -alias ca \
+  -infile "$tmp/leaf.csr" -outfile "$tmp/leaf.pem" -rfc -startdate "2020/01/01 00:00:00" -validity 30 \
+  -ext "SAN=DNS:dot.test,IP:127.0.0.1"
+cp "$tmp/leaf.pem" expired-dot.test.pem
+openssl pkcs12 -in "$tmp/leaf.p12" -passin pass:changeit -nocerts -nodes 2>/dev/null \
+  | openssl pkcs8 -topk8 -nocrypt -out expired-dot.test.key
+rm -rf "$tmp"

@@ -38,8 +38,4 @@ public final class Coalescer {
   public long joinedQueries() {
     return joined.sum();
   }
-
-  public int inFlight() {
-    return inFlight.size();
-  }
 }

@@ -158,6 +158,12 @@ public interface DnsgateConfig {
 
       /** Reading pauses while this many queries of one connection are unanswered. */
       int maxInFlightPerConnection();
+
+      /**
+       * Queries one connection may send before it is closed (after answering them): an unbounded
+       * number per connection let one client pin a peer's worker (CVE-2025-30193).
+       */
+      int maxQueriesPerConnection();
     }
 
     /** On shutdown, how long queries already received may take to finish before sockets close. */

@@ -63,12 +63,17 @@ final class TcpListener {
     socket.closeHandler(v -> release(client, fromClient));
     Context context = io.vertx.core.Vertx.currentContext();
     int cap = limits.maxInFlightPerConnection();
+    int budget = limits.maxQueriesPerConnection();
     AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger received = new AtomicInteger();
     socket.handler(
         new FrameReader(
             frame -> {
-              if (draining) {
-                return; // shutting down: queries already read are finished, new ones are not taken
+              if (draining || received.get() >= budget) {
+                return; // shutting down, or over budget: queries already read are finished, new ones not
+              }
+              if (received.incrementAndGet() >= budget) {
+                socket.pause();
               }
               if (inFlight.incrementAndGet() >= cap) {
                 socket.pause();
@@ -79,7 +84,12 @@ final class TcpListener {
                     if (reply != null) {
                       socket.write(FrameReader.frame(reply));
                     }
-                    if (inFlight.decrementAndGet() == cap - 1) {
+                    int left = inFlight.decrementAndGet();
+                    if (received.get() >= budget) {
+                      if (left == 0) {
+                        socket.close();
+                      }
+                    } else if (left == cap - 1) {
                       socket.resume();
                     }
                   }));

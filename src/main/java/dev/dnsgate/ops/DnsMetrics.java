@@ -73,8 +73,14 @@ public class DnsMetrics {
   }
 
   /** Upstream state: up/down, connections, answers discarded (spoofing defence), failures by kind. */
-  void bindUpstreams(@Observes StartupEvent event, QueryPipeline pipeline) {
+  void bindUpstreams(@Observes StartupEvent event, QueryPipeline pipeline, QueryLog queryLog) {
     pipeline.groups().forEach((group, upstreams) -> bind(group, upstreams));
+    FunctionCounter.builder("dnsgate.queries.coalesced", pipeline.coalescer(), c -> c.joinedQueries())
+        .description("Cache misses that waited for an identical query's upstream exchange").register(registry);
+    Gauge.builder("dnsgate.queries.in_flight", pipeline, QueryPipeline::inFlight)
+        .description("Queries received and not yet answered").register(registry);
+    FunctionCounter.builder("dnsgate.query_log.dropped", queryLog, QueryLog::droppedLines)
+        .description("Query-log lines dropped because the writer fell behind").register(registry);
   }
 
   private void bind(String group, UpstreamGroup upstreams) {

@@ -64,10 +64,6 @@ public final class RuleSpec {
     return values.containsKey(key);
   }
 
-  public java.util.Set<String> keys() {
-    return values.keySet();
-  }
-
   public String string(String key) {
     return optionalString(key).orElseThrow(() -> new RuleFileException(where(), "'" + key + "' is required"));
   }

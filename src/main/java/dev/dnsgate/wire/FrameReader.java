@@ -39,11 +39,6 @@ public final class FrameReader implements Handler<Buffer> {
     parser.handle(bytes);
   }
 
-  /** Whether a message has been started but not completed: the stream ended mid-frame. */
-  public boolean midFrame() {
-    return !expectingPrefix;
-  }
-
   /** A message framed for TCP: length prefix, then the message. */
   public static Buffer frame(byte[] message) {
     return Buffer.buffer(PREFIX + message.length).appendUnsignedShort(message.length).appendBytes(message);

@@ -281,6 +281,25 @@ class ForwardingEndToEndTest {
     assertTrue(DnsClient.firstAnswer(b).getTTL() <= DnsClient.firstAnswer(a).getTTL());
   }
 
+  @io.quarkus.test.common.http.TestHTTPResource("/cache")
+  java.net.URL cacheEndpoint;
+
+  @Test
+  void flushingANameMakesTheNextQueryGoUpstreamAgain() throws Exception {
+    client.udp(DnsClient.query("flush.example.test.", Type.A));
+    client.udp(DnsClient.query("flush.example.test.", Type.A));
+    assertEquals(1, DotUpstreamsResource.primary.received().size());
+
+    java.net.http.HttpResponse<String> flushed = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(cacheEndpoint + "?name=FLUSH.example.test")).DELETE().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    client.udp(DnsClient.query("flush.example.test.", Type.A));
+
+    assertEquals(200, flushed.statusCode());
+    assertTrue(flushed.body().contains("\"flushed\":1"), flushed.body());
+    assertEquals(2, DotUpstreamsResource.primary.received().size());
+  }
+
   @Test
   void identicalQueriesInFlightGoUpstreamOnce() throws Exception {
     DotUpstreamsResource.primary.script(q -> ScriptedDotServer.standard(q).delayed(300));
@@ -296,6 +315,47 @@ class ForwardingEndToEndTest {
     pool.shutdown();
 
     assertEquals(1, DotUpstreamsResource.primary.received().size());
+  }
+
+  @Test
+  void idleTcpClientsDoNotStopUdpServiceAndThePerClientCapHolds() throws Exception {
+    List<java.net.Socket> idle = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        java.net.Socket socket = new java.net.Socket();
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), listeners.port()), 3000);
+        idle.add(socket);
+      }
+
+      Message response = client.udp(DnsClient.query("still.example.test.", Type.A));
+
+      assertEquals(Rcode.NOERROR, response.getRcode());
+      java.net.Socket last = idle.get(idle.size() - 1);
+      last.setSoTimeout(3000);
+      assertEquals(-1, last.getInputStream().read(), "over the per-client cap (64): closed at once");
+      assertTrue(listeners.refusedTcpConnections() >= 100);
+    } finally {
+      for (java.net.Socket socket : idle) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void tcpConnectionIsClosedAfterItsQueryBudget() throws Exception {
+    try (DnsClient.TcpSession session = client.tcpSession()) {
+      int answered = 0;
+      try {
+        for (int i = 0; i < 30; i++) {
+          session.send(DnsClient.query("budget" + i + ".example.test.", Type.A).toWire());
+          session.receive();
+          answered++;
+        }
+      } catch (java.io.IOException closed) {
+        // the budget ran out: the server closed the connection
+      }
+      assertEquals(20, answered, "the test profile allows 20 queries per connection");
+    }
   }
 
   @Test

@@ -31,23 +31,40 @@ import org.xbill.DNS.Type;
  */
 public final class ScriptedDotServer implements AutoCloseable {
 
-  /** What the server does with one query. */
-  public record Reply(byte[] wire, long delayMs, boolean close) {
+  /**
+   * What the server does with one query.
+   *
+   * @param bytes what to write (null: nothing)
+   * @param framed whether {@code bytes} already carry the length prefix (to send broken frames)
+   * @param trickleMs when positive, write one byte every this many milliseconds
+   */
+  public record Reply(byte[] bytes, boolean framed, long delayMs, long trickleMs, boolean close) {
 
     public static Reply answer(Message response) {
-      return new Reply(response.toWire(), 0, false);
+      return new Reply(response.toWire(), false, 0, 0, false);
     }
 
     public static Reply silence() {
-      return new Reply(null, 0, false);
+      return new Reply(null, false, 0, 0, false);
     }
 
     public static Reply closeConnection() {
-      return new Reply(null, 0, true);
+      return new Reply(null, false, 0, 0, true);
+    }
+
+    /** The first half of the framed answer, then the connection closes. */
+    public static Reply halfFrameThenClose(Message response) {
+      byte[] framed = FrameReader.frame(response.toWire()).getBytes();
+      return new Reply(java.util.Arrays.copyOf(framed, framed.length / 2), true, 0, 0, true);
+    }
+
+    /** The framed answer, one byte every {@code everyMs} milliseconds. */
+    public static Reply trickle(Message response, long everyMs) {
+      return new Reply(FrameReader.frame(response.toWire()).getBytes(), true, 0, everyMs, false);
     }
 
     public Reply delayed(long ms) {
-      return new Reply(wire, ms, close);
+      return new Reply(bytes, framed, ms, trickleMs, close);
     }
   }
 
@@ -58,7 +75,7 @@ public final class ScriptedDotServer implements AutoCloseable {
   private final List<Message> received = new CopyOnWriteArrayList<>();
   private final List<NetSocket> connections = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
-  private final String certName;
+  private volatile String certName;
   private volatile Function<Message, Reply> script = ScriptedDotServer::standard;
   private NetServer server;
   private int port;
@@ -70,6 +87,13 @@ public final class ScriptedDotServer implements AutoCloseable {
 
   public ScriptedDotServer start() {
     return startOn(0);
+  }
+
+  /** Restarts on the same port presenting another certificate (an impostor after a reconnect). */
+  public ScriptedDotServer restartWith(String newCertName) {
+    stop();
+    this.certName = newCertName;
+    return startOn(port);
   }
 
   /** (Re)starts on a given port, so a test can take an upstream down and bring it back. */
@@ -110,8 +134,13 @@ public final class ScriptedDotServer implements AutoCloseable {
     Reply reply = script.apply(query);
     Runnable act =
         () -> {
-          if (reply.wire() != null) {
-            socket.write(FrameReader.frame(reply.wire()));
+          if (reply.bytes() != null) {
+            Buffer out = reply.framed() ? Buffer.buffer(reply.bytes()) : FrameReader.frame(reply.bytes());
+            if (reply.trickleMs() > 0) {
+              trickle(socket, out, 0, reply.trickleMs());
+            } else {
+              socket.write(out);
+            }
           }
           if (reply.close()) {
             socket.close();
@@ -121,6 +150,13 @@ public final class ScriptedDotServer implements AutoCloseable {
       vertx.setTimer(reply.delayMs(), t -> act.run());
     } else {
       act.run();
+    }
+  }
+
+  private void trickle(NetSocket socket, Buffer out, int index, long everyMs) {
+    if (index < out.length()) {
+      socket.write(out.getBuffer(index, index + 1));
+      vertx.setTimer(everyMs, t -> trickle(socket, out, index + 1, everyMs));
     }
   }
 

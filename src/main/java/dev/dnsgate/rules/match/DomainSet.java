@@ -1,7 +1,5 @@
 package dev.dnsgate.rules.match;
 
-import org.xbill.DNS.Name;
-
 /**
  * Domains a list names, each covering itself and everything below it (as Blocky and AdGuard treat
  * list entries), or only what is below it ({@code *.example}). Lookup cost depends on the number of
@@ -21,10 +19,6 @@ public final class DomainSet {
     }
   }
 
-  public boolean contains(Name name) {
-    return contains(LabelHash.suffixes(name));
-  }
-
   boolean contains(long[] suffixes) {
     for (int i = 0; i < suffixes.length; i++) {
       if (withSubdomains.contains(suffixes[i]) || (i > 0 && belowOnly.contains(suffixes[i]))) {
@@ -36,9 +30,5 @@ public final class DomainSet {
 
   public int size() {
     return withSubdomains.size() + belowOnly.size();
-  }
-
-  public boolean isEmpty() {
-    return size() == 0;
   }
 }

@@ -1,0 +1,125 @@
+package dev.dnsgate.upstream;
+
+import static dev.dnsgate.upstream.UpstreamTestSupport.outbound;
+import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dnsgate.testing.DnsClient;
+import dev.dnsgate.testing.ScriptedDotServer;
+import dev.dnsgate.testing.ScriptedDotServer.Reply;
+import dev.dnsgate.upstream.UpstreamException.Kind;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * A misbehaving first upstream and a healthy second one: every fault ends in the second one's answer
+ * within the total timeout, or in a clear failure, and the group keeps serving afterwards.
+ */
+class UpstreamFaultsTest {
+
+  private Vertx vertx;
+  private UpstreamGroup group;
+  private final List<ScriptedDotServer> servers = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (group != null) {
+      group.close();
+    }
+    servers.forEach(ScriptedDotServer::close);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private ScriptedDotServer server(String cert) {
+    ScriptedDotServer server = new ScriptedDotServer(cert).start();
+    servers.add(server);
+    return server;
+  }
+
+  private Message resolve(String name) throws Exception {
+    return group.resolve(outbound(DnsClient.query(name, Type.A))).get(5, TimeUnit.SECONDS);
+  }
+
+  /** The answer comes from {@code good}, within the 2.5 s total timeout. */
+  private void answeredByTheHealthyOne(ScriptedDotServer good, String name) throws Exception {
+    long start = System.nanoTime();
+    Message answer = resolve(name);
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(Rcode.NOERROR, answer.getRcode());
+    assertTrue(good.received().stream().anyMatch(q -> q.getQuestion().getName().toString().equals(name)));
+    assertTrue(tookMs < 2500, "within the total timeout: " + tookMs + " ms");
+  }
+
+  @Test
+  void upstreamThatClosesMidFrameIsFailedOver() throws Exception {
+    ScriptedDotServer broken = server("dot.test");
+    ScriptedDotServer good = server("dot.test");
+    broken.script(q -> Reply.halfFrameThenClose(ScriptedDotServer.responseTo(q)));
+    group = new UpstreamGroup(vertx, settings(broken, good));
+
+    answeredByTheHealthyOne(good, "mid.example.test.");
+    answeredByTheHealthyOne(good, "again.example.test.");
+  }
+
+  @Test
+  void upstreamThatTricklesOneByteEvery100msIsFailedOver() throws Exception {
+    ScriptedDotServer slow = server("dot.test");
+    ScriptedDotServer good = server("dot.test");
+    slow.script(q -> Reply.trickle(ScriptedDotServer.responseTo(q), 100));
+    group = new UpstreamGroup(vertx, settings(slow, good));
+
+    answeredByTheHealthyOne(good, "trickle.example.test.");
+  }
+
+  @Test
+  void upstreamThatNeverAnswersIsFailedOver() throws Exception {
+    ScriptedDotServer mute = server("dot.test");
+    ScriptedDotServer good = server("dot.test");
+    mute.script(q -> Reply.silence());
+    group = new UpstreamGroup(vertx, settings(mute, good));
+
+    answeredByTheHealthyOne(good, "mute.example.test.");
+  }
+
+  @Test
+  void expiredCertificateIsRefused() {
+    ScriptedDotServer expired = server("expired-dot.test");
+    group = new UpstreamGroup(vertx, settings(expired));
+
+    ExecutionException e = assertThrows(ExecutionException.class, () -> resolve("old.example.test."));
+    assertEquals(Kind.TLS, UpstreamException.of(e.getCause()).kind());
+    assertTrue(expired.received().isEmpty());
+  }
+
+  @Test
+  void impostorCertificateAfterAReconnectIsRefusedAndNothingIsSentToIt() throws Exception {
+    ScriptedDotServer flipping = server("dot.test");
+    ScriptedDotServer good = server("dot.test");
+    group = new UpstreamGroup(vertx, settings(flipping, good));
+    resolve("before.example.test.");
+    assertEquals(1, flipping.received().size());
+
+    flipping.restartWith("wrong.test"); // drops the connection; the reconnect meets another name
+    flipping.received().clear();
+
+    answeredByTheHealthyOne(good, "after.example.test.");
+    assertTrue(flipping.received().isEmpty(), "no query crossed the unverified connection");
+  }
+}
