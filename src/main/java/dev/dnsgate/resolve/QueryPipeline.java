@@ -25,6 +25,7 @@ import dev.dnsgate.wire.ResponseShaper;
 import dev.dnsgate.wire.Responses;
 import dev.dnsgate.wire.Transport;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -226,6 +227,10 @@ public class QueryPipeline {
   /** Queries received and not yet answered. */
   public int inFlight() {
     return inFlight.get();
+  }
+
+  void warmUp(@Observes StartupEvent event) {
+    groups.values().forEach(UpstreamGroup::warmUp);
   }
 
   /** Upstream connections close last, after the listeners have drained (see DnsListeners.stop). */

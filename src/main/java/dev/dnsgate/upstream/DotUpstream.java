@@ -175,6 +175,13 @@ public final class DotUpstream {
             });
   }
 
+  /** Opens one connection ahead of the first query, so that it does not pay for the handshake. */
+  void warmUp() {
+    if (pool.isEmpty()) {
+      open();
+    }
+  }
+
   public UpstreamServer server() {
     return server;
   }
