@@ -4,9 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.dnsgate.wire.EdnsOptions;
+import dev.dnsgate.wire.QueryContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -37,6 +39,15 @@ public final class AnswerCache {
   /** A cached answer, ready for one client. */
   public record Hit(Message message, boolean prefetchDue) {}
 
+  /** A cached answer already encoded for one client. */
+  public record Ready(byte[] wire, int rcode, boolean prefetchDue) {}
+
+  /**
+   * An entry shaped once for one EDNS variant of client (with or without OPT), to be copied and
+   * patched per hit: ID, RD bit, the question's case and the TTLs are all that differ.
+   */
+  private record Template(byte[] wire, int[] ttlOffsets) {}
+
   /** One cached answer; the counters are fields, not Atomic objects: 100k entries, 32 bytes each. */
   private static final class Entry {
     private static final AtomicIntegerFieldUpdater<Entry> HITS =
@@ -50,16 +61,23 @@ public final class AnswerCache {
     final long ttlSeconds;
     final long freshUntil;
     final long keepUntil;
+    final long[] ttls;
+    final int rcode;
     volatile int hits;
     volatile int prefetching;
+    volatile Template withEdns;
+    volatile Template withoutEdns;
 
-    Entry(byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil) {
+    Entry(byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil,
+        int rcode) {
       this.wire = wire;
       this.ttlOffsets = ttlOffsets;
       this.storedNanos = storedNanos;
       this.ttlSeconds = ttlSeconds;
       this.freshUntil = freshUntil;
       this.keepUntil = keepUntil;
+      this.ttls = TtlPatcher.ttls(wire, ttlOffsets);
+      this.rcode = rcode;
     }
   }
 
@@ -105,19 +123,67 @@ public final class AnswerCache {
 
   /** A fresh answer with TTLs counted down, or null. */
   public Hit fresh(CacheKey key) {
-    Entry entry = entries.getIfPresent(key);
-    long now = clock.nanos();
-    if (entry == null || now >= entry.freshUntil) {
+    Entry entry = freshEntry(key);
+    if (entry == null) {
       return null;
     }
-    long age = TimeUnit.NANOSECONDS.toSeconds(now - entry.storedNanos);
+    long age = ageSeconds(entry);
+    return new Hit(copy(entry, age, -1), prefetchDue(entry, age));
+  }
+
+  /**
+   * A fresh answer encoded for the client of {@code ctx}, or null. The first hit per EDNS variant
+   * shapes a copy with {@code shaper} and keeps the result; later hits copy those bytes and patch
+   * ID, RD, question case and TTLs, with no parsing or encoding.
+   */
+  public Ready freshReady(CacheKey key, QueryContext ctx, BiFunction<Message, QueryContext, byte[]> shaper) {
+    Entry entry = freshEntry(key);
+    if (entry == null) {
+      return null;
+    }
+    long age = ageSeconds(entry);
+    boolean prefetch = prefetchDue(entry, age);
+    Template template = ctx.edns() ? entry.withEdns : entry.withoutEdns;
+    if (template == null || template.wire().length > ctx.answerLimit()) {
+      byte[] shaped = shaper.apply(copy(entry, age, -1), ctx);
+      int[] offsets = TtlPatcher.ttlOffsets(shaped);
+      // a truncated copy (TC, or additional records left out) is right for this client only
+      boolean complete = (shaped[2] & 0x02) == 0 && offsets.length == entry.ttls.length;
+      if (template == null && complete) {
+        Template made = new Template(shaped.clone(), offsets);
+        if (ctx.edns()) {
+          entry.withEdns = made;
+        } else {
+          entry.withoutEdns = made;
+        }
+      }
+      return new Ready(shaped, entry.rcode, prefetch);
+    }
+    byte[] out = template.wire().clone();
+    out[0] = (byte) (ctx.id() >>> 8);
+    out[1] = (byte) ctx.id();
+    out[2] = (byte) ((out[2] & ~0x01) | (ctx.packet()[2] & 0x01)); // RD as the client asked
+    System.arraycopy(ctx.packet(), 12, out, 12, ctx.question().getName().length()); // its case
+    TtlPatcher.set(out, template.ttlOffsets(), entry.ttls, age);
+    return new Ready(out, entry.rcode, prefetch);
+  }
+
+  private Entry freshEntry(CacheKey key) {
+    Entry entry = entries.getIfPresent(key);
+    return entry == null || clock.nanos() >= entry.freshUntil ? null : entry;
+  }
+
+  private long ageSeconds(Entry entry) {
+    return TimeUnit.NANOSECONDS.toSeconds(clock.nanos() - entry.storedNanos);
+  }
+
+  private boolean prefetchDue(Entry entry, long age) {
     int hits = Entry.HITS.incrementAndGet(entry);
-    boolean prefetch = settings.prefetch()
+    return settings.prefetch()
         && hits >= PREFETCH_MIN_HITS
         && entry.ttlSeconds >= PREFETCH_MIN_TTL
         && (entry.ttlSeconds - age) * 10 <= entry.ttlSeconds
         && Entry.PREFETCHING.compareAndSet(entry, 0, 1);
-    return new Hit(copy(entry, age, -1), prefetch);
   }
 
   /** An expired answer kept for serve-stale, with the stale TTL, or null. */
@@ -141,7 +207,7 @@ public final class AnswerCache {
     long now = clock.nanos();
     long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
     long keepUntil = settings.serveStale() ? freshUntil + settings.staleRetention().toNanos() : freshUntil;
-    entries.put(key, new Entry(wire, offsets, now, ttl, freshUntil, keepUntil));
+    entries.put(key, new Entry(wire, offsets, now, ttl, freshUntil, keepUntil, answer.getRcode()));
   }
 
   /**

@@ -51,6 +51,22 @@ final class TtlPatcher {
     }
   }
 
+  /** The TTL values at the given offsets. */
+  static long[] ttls(byte[] wire, int[] offsets) {
+    long[] ttls = new long[offsets.length];
+    for (int i = 0; i < offsets.length; i++) {
+      ttls[i] = u32(wire, offsets[i]);
+    }
+    return ttls;
+  }
+
+  /** Writes {@code ttls[i] - age} (not below zero) at {@code offsets[i]}. */
+  static void set(byte[] wire, int[] offsets, long[] ttls, long age) {
+    for (int i = 0; i < offsets.length; i++) {
+      put32(wire, offsets[i], Math.max(0, ttls[i] - age));
+    }
+  }
+
   /** Counts every TTL down by {@code seconds}, not below zero; or sets them all when {@code fixed >= 0}. */
   static void age(byte[] wire, int[] offsets, long seconds, long fixed) {
     for (int offset : offsets) {

@@ -41,8 +41,12 @@ public class DnsListeners {
     String address = config.listen().address();
     int port = config.listen().port();
     for (int attempt = 1; ; attempt++) {
-      udp = bindOrExit("UDP", address, port, () -> UdpListener.bind(vertx.getDelegate(), address, port, config.listen().udpSocketBuffer(), pipeline)
-          .await().atMost(BIND_TIMEOUT));
+      try {
+        udp = UdpListener.bind(vertx.getDelegate(), address, port, config.listen().udpSocketBuffer(), pipeline)
+            .await().atMost(BIND_TIMEOUT);
+      } catch (RuntimeException e) {
+        throw bindFailure("UDP", address, port, e);
+      }
       int actual = udp.port();
       try {
         tcp = TcpListener.bind(vertx, address, actual, config.listen().tcp(), pipeline)
@@ -56,18 +60,6 @@ public class DnsListeners {
           throw bindFailure("TCP", address, actual, e);
         }
       }
-    }
-  }
-
-  private interface Binder<T> {
-    T bind();
-  }
-
-  private static <T> T bindOrExit(String transport, String address, int port, Binder<T> binder) {
-    try {
-      return binder.bind();
-    } catch (RuntimeException e) {
-      throw bindFailure(transport, address, port, e);
     }
   }
 
@@ -88,6 +80,10 @@ public class DnsListeners {
 
   public long refusedTcpConnections() {
     return tcp.refusedConnections();
+  }
+
+  public int openTcpConnections() {
+    return tcp.openConnections();
   }
 
   /** True from the moment both listeners are bound until shutdown begins (readiness). */

@@ -6,6 +6,7 @@ import dev.dnsgate.wire.FrameReader;
 import dev.dnsgate.wire.Transport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.mutiny.core.Vertx;
@@ -53,6 +54,7 @@ final class TcpListener {
     }
     InetAddress client = ClientAddress.of(socket.remoteAddress().hostAddress());
     AtomicInteger fromClient = perClient.computeIfAbsent(client, c -> new AtomicInteger());
+    // both counters move (no short-circuit), so that release() can always undo both
     if (open.incrementAndGet() > limits.maxConnections()
         | fromClient.incrementAndGet() > limits.maxConnectionsPerClient()) {
       refused.increment();
@@ -61,39 +63,59 @@ final class TcpListener {
       return;
     }
     socket.closeHandler(v -> release(client, fromClient));
-    Context context = io.vertx.core.Vertx.currentContext();
-    int cap = limits.maxInFlightPerConnection();
-    int budget = limits.maxQueriesPerConnection();
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger received = new AtomicInteger();
-    socket.handler(
-        new FrameReader(
-            frame -> {
-              if (draining || received.get() >= budget) {
-                return; // shutting down, or over budget: queries already read are finished, new ones not
-              }
-              if (received.incrementAndGet() >= budget) {
-                socket.pause();
-              }
-              if (inFlight.incrementAndGet() >= cap) {
-                socket.pause();
-              }
-              pipeline
-                  .handle(frame.getBytes(), Transport.TCP, client)
-                  .thenAccept(reply -> context.runOnContext(v -> {
-                    if (reply != null) {
-                      socket.write(FrameReader.frame(reply));
-                    }
-                    int left = inFlight.decrementAndGet();
-                    if (received.get() >= budget) {
-                      if (left == 0) {
-                        socket.close();
-                      }
-                    } else if (left == cap - 1) {
-                      socket.resume();
-                    }
-                  }));
-            }));
+    Connection connection = new Connection(socket, client, limits, pipeline);
+    socket.handler(new FrameReader(connection::onQuery));
+  }
+
+  /**
+   * One client connection: queries are answered as they complete; reading pauses at the in-flight
+   * cap and stops for good at the query budget, after which the connection closes once answered.
+   * Counters are touched from the connection's own context only (answers hop back onto it).
+   */
+  private final class Connection {
+    private final NetSocket socket;
+    private final InetAddress client;
+    private final QueryPipeline pipeline;
+    private final Context context = io.vertx.core.Vertx.currentContext();
+    private final int cap;
+    private final int budget;
+    private int inFlight;
+    private int received;
+
+    Connection(NetSocket socket, InetAddress client, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
+      this.socket = socket;
+      this.client = client;
+      this.pipeline = pipeline;
+      this.cap = limits.maxInFlightPerConnection();
+      this.budget = limits.maxQueriesPerConnection();
+    }
+
+    void onQuery(Buffer frame) {
+      if (draining || received >= budget) {
+        return; // shutting down, or over budget: queries already read finish, new ones are not taken
+      }
+      received++;
+      inFlight++;
+      if (received >= budget || inFlight >= cap) {
+        socket.pause();
+      }
+      pipeline.handle(frame.getBytes(), Transport.TCP, client)
+          .thenAccept(reply -> context.runOnContext(v -> onAnswer(reply)));
+    }
+
+    private void onAnswer(byte[] reply) {
+      if (reply != null) {
+        socket.write(FrameReader.frame(reply));
+      }
+      inFlight--;
+      if (received >= budget) {
+        if (inFlight == 0) {
+          socket.close();
+        }
+      } else if (inFlight == cap - 1) {
+        socket.resume();
+      }
+    }
   }
 
   private void release(InetAddress client, AtomicInteger fromClient) {
@@ -111,6 +133,10 @@ final class TcpListener {
   /** Connections closed at once because a cap was reached. */
   long refusedConnections() {
     return refused.sum();
+  }
+
+  int openConnections() {
+    return open.get();
   }
 
   Uni<Void> close() {

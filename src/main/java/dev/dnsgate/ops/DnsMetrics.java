@@ -13,10 +13,13 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import dev.dnsgate.resolve.Answer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
@@ -32,8 +35,16 @@ public class DnsMetrics {
   static final Set<Integer> NAMED_TYPES = Set.of(Type.A, Type.AAAA, Type.CNAME, Type.MX, Type.TXT, Type.NS,
       Type.SOA, Type.PTR, Type.SRV, Type.HTTPS, Type.SVCB, Type.DS, Type.DNSKEY, Type.CAA, Type.ANY, Type.NAPTR);
 
+  /** Source labels in a fixed order, so that a counter is found by index on the hot path. */
+  static final List<String> SOURCES = List.of(Answer.UPSTREAM, Answer.CACHE, Answer.STALE, Answer.REWRITTEN,
+      Answer.BLOCKED, Answer.LOCAL, Answer.FAILED, Answer.REFUSED, Answer.TRUNCATED, Answer.ANY);
+  private static final List<Integer> TYPES = NAMED_TYPES.stream().sorted().toList();
+  private static final int RCODES = 24;
+
   private final MeterRegistry registry;
-  private final Map<String, Counter> queries = new ConcurrentHashMap<>();
+  /** One slot per (transport, type, rcode, source), filled on first use: no string building per query. */
+  private final AtomicReferenceArray<Counter> queries =
+      new AtomicReferenceArray<>(2 * (TYPES.size() + 1) * (RCODES + 1) * (SOURCES.size() + 1));
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Map<Transport, Timer> latency = new ConcurrentHashMap<>();
 
@@ -47,13 +58,23 @@ public class DnsMetrics {
 
   /** One answered query: counted by transport, type, rcode and source, timed by transport. */
   public void answered(Transport transport, int type, int rcode, String source, long nanos) {
-    String typeLabel = NAMED_TYPES.contains(type) ? Type.string(type) : "other";
-    String key = transport + "|" + typeLabel + "|" + rcode + "|" + source;
-    queries.computeIfAbsent(key, k -> Counter.builder("dnsgate.queries")
-        .description("Queries answered, by transport, query type, response code and answer source")
-        .tag("transport", transport.name().toLowerCase()).tag("type", typeLabel)
-        .tag("rcode", Rcode.string(rcode)).tag("source", source)
-        .register(registry)).increment();
+    int typeIndex = TYPES.indexOf(type);
+    int rcodeIndex = Math.min(rcode, RCODES);
+    int sourceIndex = SOURCES.indexOf(source);
+    int slot = ((transport.ordinal() * (TYPES.size() + 1) + typeIndex + 1) * (RCODES + 1) + rcodeIndex)
+        * (SOURCES.size() + 1) + sourceIndex + 1;
+    Counter counter = queries.get(slot);
+    if (counter == null) {
+      counter = Counter.builder("dnsgate.queries")
+          .description("Queries answered, by transport, query type, response code and answer source")
+          .tag("transport", transport.name().toLowerCase())
+          .tag("type", typeIndex < 0 ? "other" : Type.string(type))
+          .tag("rcode", rcodeIndex == RCODES ? "other" : Rcode.string(rcode))
+          .tag("source", sourceIndex < 0 ? "other" : source)
+          .register(registry); // registering again returns the same meter, so a race is harmless
+      queries.set(slot, counter);
+    }
+    counter.increment();
     latency.computeIfAbsent(transport, t -> Timer.builder("dnsgate.query.duration")
         .description("Time from a query's arrival to its answer")
         .tag("transport", t.name().toLowerCase())
@@ -73,7 +94,15 @@ public class DnsMetrics {
   }
 
   /** Upstream state: up/down, connections, answers discarded (spoofing defence), failures by kind. */
-  void bindUpstreams(@Observes StartupEvent event, QueryPipeline pipeline, QueryLog queryLog) {
+  void bindUpstreams(@Observes StartupEvent event, QueryPipeline pipeline, QueryLog queryLog,
+      dev.dnsgate.listen.DnsListeners listeners) {
+    Gauge.builder("dnsgate.tcp.connections", listeners, dev.dnsgate.listen.DnsListeners::openTcpConnections)
+        .description("Client TCP connections open").register(registry);
+    FunctionCounter.builder("dnsgate.tcp.refused", listeners, dev.dnsgate.listen.DnsListeners::refusedTcpConnections)
+        .description("Client TCP connections closed at once: total or per-client cap reached").register(registry);
+    FunctionCounter.builder("dnsgate.udp.kernel_drops", listeners, l -> KernelUdpDrops.forPort(l.port()))
+        .description("Datagrams the kernel dropped on the listening socket (buffer full: load shed)")
+        .register(registry);
     pipeline.groups().forEach((group, upstreams) -> bind(group, upstreams));
     FunctionCounter.builder("dnsgate.queries.coalesced", pipeline.coalescer(), c -> c.joinedQueries())
         .description("Cache misses that waited for an identical query's upstream exchange").register(registry);

@@ -7,12 +7,23 @@ import org.xbill.DNS.Message;
  * A response on its way to a client, with where it came from. The provenance feeds the metrics
  * ("answers by source"), the query log and the Extended DNS Error that goes with it.
  *
- * @param message the response, owned by this answer (shaping changes it in place)
- * @param source one of the {@code SOURCE_*} labels: a small fixed set, safe as a metric label
+ * @param message the response, owned by this answer (shaping changes it in place); null when
+ *     {@code wire} is already shaped for the client
+ * @param wire the response already encoded for this client (a cache hit's fast path), or null
+ * @param rcode the response's (extended) rcode
+ * @param source one of the labels below: a small fixed set, safe as a metric label
  * @param detail a human reason: the upstream group, the rule and its action, the error
  * @param ede the Extended DNS Error to attach (RFC 8914), or null
  */
-public record Answer(Message message, String source, String detail, EDNSOption ede) {
+public record Answer(Message message, byte[] wire, int rcode, String source, String detail, EDNSOption ede) {
+
+  public static Answer of(Message message, String source, String detail, EDNSOption ede) {
+    return new Answer(message, null, message.getRcode(), source, detail, ede);
+  }
+
+  public static Answer ready(byte[] wire, int rcode, String source, String detail) {
+    return new Answer(null, wire, rcode, source, detail, null);
+  }
 
   public static final String UPSTREAM = "upstream";
   public static final String CACHE = "cache";
@@ -24,5 +35,4 @@ public record Answer(Message message, String source, String detail, EDNSOption e
   public static final String REFUSED = "refused";
   public static final String TRUNCATED = "rate-limited";
   public static final String ANY = "any-minimal";
-  public static final String ERROR = "error";
 }

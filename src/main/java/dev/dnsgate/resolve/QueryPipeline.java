@@ -132,12 +132,12 @@ public class QueryPipeline {
   }
 
   private static CompletableFuture<Answer> gated(Gate.Verdict verdict, QueryContext ctx, String source) {
-    return CompletableFuture.completedFuture(new Answer(Gate.answer(verdict, ctx), source, verdict.name(), null));
+    return CompletableFuture.completedFuture(Answer.of(Gate.answer(verdict, ctx), source, verdict.name(), null));
   }
 
   private byte[] finish(QueryContext ctx, Answer answer, long start) {
-    int rcode = answer.message().getRcode();
-    byte[] wire = shaper.shape(answer.message(), ctx, answer.ede());
+    int rcode = answer.rcode();
+    byte[] wire = answer.wire() != null ? answer.wire() : shaper.shape(answer.message(), ctx, answer.ede());
     long nanos = System.nanoTime() - start;
     metrics.answered(ctx.transport(), ctx.question().getType(), rcode, answer.source(), nanos);
     queryLog.log(ctx, answer, rcode, nanos);
@@ -151,7 +151,7 @@ public class QueryPipeline {
     if (verdict.outcome() instanceof Outcome.Answer answer) {
       Rule rule = verdict.rule();
       String source = rule.action().equals("block") ? Answer.BLOCKED : rule.action();
-      return CompletableFuture.completedFuture(new Answer(query.revert(answer.message()), source,
+      return CompletableFuture.completedFuture(Answer.of(query.revert(answer.message()), source,
           rule.name() + " (" + rule.action() + ")", answer.ede()));
     }
     String groupName = ((Outcome.Forward) verdict.outcome()).group();
@@ -161,29 +161,41 @@ public class QueryPipeline {
     if (!caching) {
       return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((message, error) ->
           error == null
-              ? new Answer(query.revert(message), upstreamSource, groupName, null)
+              ? Answer.of(query.revert(message), upstreamSource, groupName, null)
               : networkError(ctx, UpstreamException.of(error)));
     }
     CacheKey key = new CacheKey(asked.getName(), asked.getType(), asked.getDClass(), ctx.dnssecOk(),
         ctx.query().getHeader().getFlag(Flags.CD), groupName);
-    AnswerCache.Hit hit = cache.fresh(key);
-    if (hit != null) {
-      if (hit.prefetchDue()) {
-        fetch(key, group, ctx, asked).whenComplete((m, e) -> cache.prefetchDone(key));
+    if (!query.rewritten()) {
+      AnswerCache.Ready ready = cache.freshReady(key, ctx, (message, c) -> shaper.shape(message, c, null));
+      if (ready != null) {
+        prefetchIfDue(ready.prefetchDue(), key, group, ctx, asked);
+        return CompletableFuture.completedFuture(Answer.ready(ready.wire(), ready.rcode(), Answer.CACHE, groupName));
       }
-      return CompletableFuture.completedFuture(new Answer(query.revert(hit.message()), Answer.CACHE, groupName, null));
+    } else {
+      AnswerCache.Hit hit = cache.fresh(key);
+      if (hit != null) {
+        prefetchIfDue(hit.prefetchDue(), key, group, ctx, asked);
+        return CompletableFuture.completedFuture(Answer.of(query.revert(hit.message()), Answer.CACHE, groupName, null));
+      }
     }
     return fetch(key, group, ctx, asked).handle((message, error) -> {
       if (error == null) {
-        return new Answer(query.revert(message), upstreamSource, groupName, null);
+        return Answer.of(query.revert(message), upstreamSource, groupName, null);
       }
       Message stale = cache.stale(key);
       if (stale != null) {
-        return new Answer(query.revert(stale), Answer.STALE, groupName,
+        return Answer.of(query.revert(stale), Answer.STALE, groupName,
             new ExtendedErrorCodeOption(ExtendedErrorCodeOption.STALE_ANSWER, "upstreams failed; stale answer"));
       }
       return networkError(ctx, UpstreamException.of(error));
     });
+  }
+
+  private void prefetchIfDue(boolean due, CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
+    if (due) {
+      fetch(key, group, ctx, asked).whenComplete((m, e) -> cache.prefetchDone(key));
+    }
   }
 
   /** One upstream exchange per key at a time; the answer is cached before anyone sees a copy. */
@@ -198,7 +210,7 @@ public class QueryPipeline {
   /** RFC 8914 code 23: no upstream could be reached, said in words a person can act on. */
   private static Answer networkError(QueryContext ctx, UpstreamException error) {
     String text = "no upstream answered: " + error.getMessage();
-    return new Answer(
+    return Answer.of(
         Responses.error(ctx, Rcode.SERVFAIL),
         Answer.FAILED,
         text,

@@ -16,8 +16,10 @@ import org.xbill.DNS.Record;
  * @param udpLimit the largest UDP answer this client accepts (512 without EDNS)
  * @param dnssecOk the client's DO bit
  * @param options the client's EDNS options that are not hop-by-hop, forwarded upstream
+ * @param packet the bytes as received (the question name in its exact case starts at offset 12)
  */
 public record QueryContext(
+    byte[] packet,
     Message query,
     Record question,
     boolean edns,

@@ -62,10 +62,10 @@ public final class QueryDecoder {
     if (opt != null && opt.getVersion() != 0) {
       return reply(query, Rcode.BADVERS, transport, "EDNS version " + opt.getVersion());
     }
-    return new Decoded.Query(context(query, opt, transport, client));
+    return new Decoded.Query(context(packet, query, opt, transport, client));
   }
 
-  private QueryContext context(Message query, OPTRecord opt, Transport transport, InetAddress client) {
+  private QueryContext context(byte[] packet, Message query, OPTRecord opt, Transport transport, InetAddress client) {
     boolean edns = opt != null;
     int udpLimit =
         edns
@@ -73,6 +73,7 @@ public final class QueryDecoder {
             : CLASSIC_UDP_LIMIT;
     boolean dnssecOk = edns && (opt.getFlags() & ExtendedFlags.DO) != 0;
     return new QueryContext(
+        packet,
         query,
         query.getQuestion(),
         edns,
@@ -85,7 +86,7 @@ public final class QueryDecoder {
   }
 
   private Decoded reply(Message query, int rcode, Transport transport, String reason) {
-    QueryContext ctx = context(query, query.getOPT(), transport, null);
+    QueryContext ctx = context(null, query, query.getOPT(), transport, null);
     return new Decoded.Reply(shaper.shape(Responses.error(ctx, rcode), ctx, null), reason);
   }
 }
