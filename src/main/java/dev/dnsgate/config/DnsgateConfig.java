@@ -146,6 +146,12 @@ public interface DnsgateConfig {
      */
     int udpSocketBuffer();
 
+    /**
+     * UDP sockets sharing the port through SO_REUSEPORT, each read by its own event loop; needs the
+     * native epoll transport (Linux), otherwise one socket is used.
+     */
+    int udpSockets();
+
     Tcp tcp();
 
     interface Tcp {

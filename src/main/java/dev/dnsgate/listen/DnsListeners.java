@@ -42,8 +42,8 @@ public class DnsListeners {
     int port = config.listen().port();
     for (int attempt = 1; ; attempt++) {
       try {
-        udp = UdpListener.bind(vertx.getDelegate(), address, port, config.listen().udpSocketBuffer(), pipeline)
-            .await().atMost(BIND_TIMEOUT);
+        udp = UdpListener.bind(vertx.getDelegate(), address, port, config.listen().udpSocketBuffer(),
+            config.listen().udpSockets(), pipeline).await().atMost(BIND_TIMEOUT);
       } catch (RuntimeException e) {
         throw bindFailure("UDP", address, port, e);
       }
@@ -51,7 +51,8 @@ public class DnsListeners {
       try {
         tcp = TcpListener.bind(vertx, address, actual, config.listen().tcp(), pipeline)
             .await().atMost(BIND_TIMEOUT);
-        LOG.infof("dnsgate listening on %s port %d (UDP and TCP)", address, actual);
+        LOG.infof("dnsgate listening on %s port %d (UDP with %d socket(s), TCP; %s transport)", address, actual,
+            udp.sockets(), vertx.getDelegate().isNativeTransportEnabled() ? "native" : "NIO");
         serving = true;
         return;
       } catch (RuntimeException e) {

@@ -10,16 +10,26 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.impl.VertxInternal;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * DNS over UDP: one datagram in, at most one datagram out, sent as soon as the answer is ready.
+ *
+ * <p>One socket is read by one thread only. With Netty's native epoll transport, several sockets
+ * share the port through SO_REUSEPORT (the kernel spreads clients over them), one per event loop;
+ * elsewhere there is one socket.
  *
  * <p>The socket is a Netty channel on Vert.x's own event loops rather than a Vert.x DatagramSocket,
  * for two measured reasons: Vert.x turns a receive-buffer size into a receive <em>allocation</em> of
@@ -28,37 +38,59 @@ import java.util.concurrent.CompletableFuture;
  */
 final class UdpListener {
 
-  private final Channel channel;
+  private final List<Channel> channels;
 
-  private UdpListener(Channel channel) {
-    this.channel = channel;
+  private UdpListener(List<Channel> channels) {
+    this.channels = channels;
   }
 
-  static Uni<UdpListener> bind(
-      io.vertx.core.Vertx vertx, String address, int port, int socketBuffer, QueryPipeline pipeline) {
+  static Uni<UdpListener> bind(io.vertx.core.Vertx vertx, String address, int port, int socketBuffer,
+      int sockets, QueryPipeline pipeline) {
     VertxInternal internal = (VertxInternal) vertx;
+    boolean reusePort = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
+    List<EventLoop> loops = EventLoops.listeners(vertx, reusePort ? sockets : 1);
     InternetProtocolFamily family =
         address.contains(":") ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(EventLoops.listener(vertx))
-            .channelFactory(() -> internal.transport().datagramChannel(family))
+    QueryHandler handler = new QueryHandler(pipeline);
+    return Uni.createFrom().completionStage(() -> {
+      List<Channel> bound = new ArrayList<>();
+      CompletableFuture<UdpListener> all = new CompletableFuture<>();
+      bindNext(loops, 0, port, bound, all, b -> {
+        b.channelFactory(() -> internal.transport().datagramChannel(family))
             .option(ChannelOption.SO_RCVBUF, socketBuffer)
             .option(ChannelOption.SO_SNDBUF, socketBuffer)
-            .handler(new QueryHandler(pipeline));
-    ChannelFuture bound = bootstrap.bind(new InetSocketAddress(address, port));
-    CompletableFuture<UdpListener> result = new CompletableFuture<>();
-    bound.addListener(
-        f -> {
-          if (f.isSuccess()) {
-            result.complete(new UdpListener(bound.channel()));
-          } else {
-            result.completeExceptionally(f.cause());
-          }
-        });
-    return Uni.createFrom().completionStage(result);
+            .handler(handler);
+        if (reusePort) {
+          b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        return b;
+      }, address);
+      return all;
+    });
   }
 
+  /** Binds the sockets one after another; the first may pick the port (0), the others reuse it. */
+  private static void bindNext(List<EventLoop> loops, int index, int port, List<Channel> bound,
+      CompletableFuture<UdpListener> all, UnaryOperator<Bootstrap> configure, String address) {
+    if (index == loops.size()) {
+      all.complete(new UdpListener(List.copyOf(bound)));
+      return;
+    }
+    ChannelFuture future = configure.apply(new Bootstrap().group(loops.get(index)))
+        .bind(new InetSocketAddress(address, port));
+    future.addListener(f -> {
+      if (!f.isSuccess()) {
+        bound.forEach(Channel::close);
+        all.completeExceptionally(f.cause());
+        return;
+      }
+      bound.add(future.channel());
+      int actual = ((InetSocketAddress) future.channel().localAddress()).getPort();
+      bindNext(loops, index + 1, actual, bound, all, configure, address);
+    });
+  }
+
+  @io.netty.channel.ChannelHandler.Sharable
   private static final class QueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final QueryPipeline pipeline;
 
@@ -83,16 +115,23 @@ final class UdpListener {
 
   /** Stops reading new datagrams; answers to queries already read can still be sent. */
   void stopReading() {
-    channel.config().setAutoRead(false);
+    channels.forEach(c -> c.config().setAutoRead(false));
   }
 
   int port() {
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+    return ((InetSocketAddress) channels.get(0).localAddress()).getPort();
+  }
+
+  int sockets() {
+    return channels.size();
   }
 
   Uni<Void> close() {
-    CompletableFuture<Void> closed = new CompletableFuture<>();
-    channel.close().addListener(f -> closed.complete(null));
-    return Uni.createFrom().completionStage(closed);
+    CompletableFuture<?>[] closed = channels.stream().map(c -> {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      c.close().addListener(f -> done.complete(null));
+      return done;
+    }).toArray(CompletableFuture[]::new);
+    return Uni.createFrom().completionStage(CompletableFuture.allOf(closed));
   }
 }

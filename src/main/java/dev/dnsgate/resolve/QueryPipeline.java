@@ -113,22 +113,29 @@ public class QueryPipeline {
     }
     QueryContext ctx = ((Decoded.Query) decoded).context();
     Gate.Verdict verdict = gate.check(ctx);
-    CompletableFuture<Answer> answer;
-    switch (verdict) {
-      case DROP_DENIED, DROP_LIMITED -> {
-        metrics.dropped(verdict == Gate.Verdict.DROP_DENIED ? "denied" : "rate-limited");
-        return CompletableFuture.completedFuture(null);
-      }
-      case REFUSED -> answer = gated(verdict, ctx, Answer.REFUSED);
-      case TRUNCATED -> answer = gated(verdict, ctx, Answer.TRUNCATED);
-      case ANY_MINIMAL -> answer = gated(verdict, ctx, Answer.ANY);
-      default -> answer = resolve(ctx);
+    if (verdict == Gate.Verdict.DROP_DENIED || verdict == Gate.Verdict.DROP_LIMITED) {
+      metrics.dropped(verdict == Gate.Verdict.DROP_DENIED ? "denied" : "rate-limited");
+      return CompletableFuture.completedFuture(null);
     }
     inFlight.incrementAndGet();
-    return answer
+    return answer(verdict, ctx)
         .thenApply(a -> finish(ctx, a, start))
         .exceptionally(error -> internalError(ctx, error))
         .whenComplete((bytes, error) -> inFlight.decrementAndGet());
+  }
+
+  /** The answer for a query the gate let through or answers itself; a bug becomes SERVFAIL, never silence. */
+  private CompletableFuture<Answer> answer(Gate.Verdict verdict, QueryContext ctx) {
+    try {
+      return switch (verdict) {
+        case REFUSED -> gated(verdict, ctx, Answer.REFUSED);
+        case TRUNCATED -> gated(verdict, ctx, Answer.TRUNCATED);
+        case ANY_MINIMAL -> gated(verdict, ctx, Answer.ANY);
+        default -> resolve(ctx);
+      };
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static CompletableFuture<Answer> gated(Gate.Verdict verdict, QueryContext ctx, String source) {

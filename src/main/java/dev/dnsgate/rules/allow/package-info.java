@@ -1,0 +1,4 @@
+/**
+ * {@code action: allow}: matched queries skip the block phase.
+ */
+package dev.dnsgate.rules.allow;

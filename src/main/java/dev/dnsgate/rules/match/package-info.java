@@ -1,0 +1,4 @@
+/**
+ * Matchers (the selector half of a rule) and block lists: formats, sources, label-wise hashing.
+ */
+package dev.dnsgate.rules.match;
