@@ -15,27 +15,12 @@ WORK=$(mktemp -d); PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-cat > "$WORK/unbound.conf" <<CONF
-server:
-  verbosity: 0
-  username: ""
-  chroot: ""
-  directory: "$WORK"
-  pidfile: ""
-  use-syslog: no
-  interface: 127.0.0.1@$UPSTREAM_PORT
-  tls-port: $UPSTREAM_PORT
-  tls-service-key: "$TLS/dot.test.key"
-  tls-service-pem: "$TLS/dot.test.pem"
-  do-ip6: no
-  access-control: 127.0.0.0/8 allow
-  local-zone: "." refuse
-  local-zone: "smoke.test." static
-  local-data: "www.smoke.test. 300 IN A 192.0.2.53"
-  local-data: 'big.smoke.test. 300 IN TXT "$(printf 'x%.0s' $(seq 1 250))" "$(printf 'y%.0s' $(seq 1 250))" "$(printf 'z%.0s' $(seq 1 250))"'
-CONF
-unbound -d -c "$WORK/unbound.conf" > "$WORK/unbound.log" 2>&1 & PIDS+=($!)
-UNBOUND_PID=$!
+. scripts/lib/test-upstream.sh
+BIG="$(printf 'x%.0s' $(seq 1 250))"
+write_test_upstream_conf "$WORK" "$UPSTREAM_PORT" "  local-zone: \"smoke.test.\" static
+  local-data: \"www.smoke.test. 300 IN A 192.0.2.53\"
+  local-data: 'big.smoke.test. 300 IN TXT \"$BIG\" \"$BIG\" \"$BIG\"'"
+start_test_upstream "$WORK"; PIDS+=("$UNBOUND_PID")
 
 bin/run -Ddnsgate.listen.port="$PORT" \
   -Ddnsgate.upstream.servers="127.0.0.1:$UPSTREAM_PORT#dot.test" \
@@ -63,6 +48,7 @@ check "large answer complete over TCP" bash -c "kdig +tcp @127.0.0.1 -p $PORT bi
 check "DO bit echoed" bash -c "dig +dnssec @127.0.0.1 -p $PORT www.smoke.test | grep -q 'flags: do'"
 check "refused name passes REFUSED through" bash -c "dig @127.0.0.1 -p $PORT example.com | grep -q 'status: REFUSED'"
 kill "$UNBOUND_PID"; wait "$UNBOUND_PID" 2>/dev/null
-check "upstream down: SERVFAIL with EDE 23" bash -c "kdig +edns +retry=0 +time=4 @127.0.0.1 -p $PORT www.smoke.test | grep -q 'SERVFAIL' && kdig +edns +retry=0 +time=4 @127.0.0.1 -p $PORT www.smoke.test | grep -qi 'EDE: 23'"
+check "cached name still answered with the upstream down" bash -c "dig +short @127.0.0.1 -p $PORT www.smoke.test A | grep -qx 192.0.2.53"
+check "upstream down: SERVFAIL with EDE 23" bash -c "kdig +edns +retry=0 +time=4 @127.0.0.1 -p $PORT down.smoke.test | grep -q SERVFAIL && kdig +edns +retry=0 +time=4 @127.0.0.1 -p $PORT down2.smoke.test | grep -qi 'EDE: 23'"
 echo "$failures failed"
 [ "$failures" -eq 0 ] || { echo "--- dnsgate log"; tail -20 "$WORK/dnsgate.log"; exit 1; }

@@ -19,27 +19,10 @@ UNBOUND_PID=""; PROXY_PID=""
 cleanup() { [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null; [ -n "$UNBOUND_PID" ] && kill "$UNBOUND_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-cat > "$WORK/unbound.conf" <<CONF
-server:
-  verbosity: 0
-  username: ""
-  chroot: ""
-  directory: "$WORK"
-  pidfile: ""
-  use-syslog: no
-  num-threads: 1
-  interface: 127.0.0.1@$UPSTREAM_PORT
-  tls-port: $UPSTREAM_PORT
-  tls-service-key: "$TLS/dot.test.key"
-  tls-service-pem: "$TLS/dot.test.pem"
-  do-ip6: no
-  access-control: 127.0.0.0/8 allow
-  incoming-num-tcp: 100
-  local-zone: "." refuse
-  local-zone: "soak.test." redirect
-  local-data: "soak.test. 30 IN A 192.0.2.77"
-CONF
-start_upstream() { unbound -d -c "$WORK/unbound.conf" > "$WORK/unbound.log" 2>&1 & UNBOUND_PID=$!; }
+. scripts/lib/test-upstream.sh
+write_test_upstream_conf "$WORK" "$UPSTREAM_PORT" '  local-zone: "soak.test." redirect
+  local-data: "soak.test. 30 IN A 192.0.2.77"'
+start_upstream() { start_test_upstream "$WORK"; }
 rules_version() {
   printf 'rules:\n  - name: soak-local-%s\n    action: local\n    records: ["v.soak.local. 60 IN A 10.0.0.%s"]\n' "$1" "$1" > "$WORK/rules/.soak.tmp"
   mv "$WORK/rules/.soak.tmp" "$WORK/rules/soak.yaml"

@@ -1,10 +1,8 @@
 package dev.dnsgate.upstream;
 
-import static dev.dnsgate.upstream.UpstreamTestSupport.outbound;
 import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
@@ -14,18 +12,12 @@ import dev.dnsgate.testing.ScriptedDotServer;
 import dev.dnsgate.testing.ScriptedDotServer.Reply;
 import dev.dnsgate.testing.TestFiles;
 import dev.dnsgate.upstream.UpstreamException.Kind;
-import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import java.io.FileInputStream;
 import java.security.cert.CertificateFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -33,42 +25,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /** DoT client behaviour against scripted servers: TLS checks, pins, spoofing, pooling, health. */
-class DotUpstreamTest {
-
-  private Vertx vertx;
-  private UpstreamGroup group;
-  private final List<AutoCloseable> servers = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (group != null) {
-      group.close();
-    }
-    for (AutoCloseable s : servers) {
-      s.close();
-    }
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private ScriptedDotServer server(String cert) {
-    ScriptedDotServer server = new ScriptedDotServer(cert).start();
-    servers.add(server);
-    return server;
-  }
-
-  private Message resolve(String name) throws Exception {
-    return group.resolve(outbound(DnsClient.query(name, Type.A))).get(5, TimeUnit.SECONDS);
-  }
-
-  private UpstreamException failure(String name) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> resolve(name));
-    return UpstreamException.of(e.getCause());
-  }
+class DotUpstreamTest extends UpstreamTestBase {
 
   @Test
   void verifiedServerAnswers() throws Exception {
