@@ -3,7 +3,7 @@ package dev.dnsgate.rules.allow;
 import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.RuleAction;
-import dev.dnsgate.rules.RuleKind;
+import dev.dnsgate.rules.RuleKindBase;
 import dev.dnsgate.rules.RuleSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
@@ -13,21 +13,10 @@ import java.util.Set;
  * answers and forwarding as usual.
  */
 @ApplicationScoped
-public class AllowKind implements RuleKind {
+public class AllowKind extends RuleKindBase {
 
-  @Override
-  public String action() {
-    return "allow";
-  }
-
-  @Override
-  public Phase phase() {
-    return Phase.ALLOW;
-  }
-
-  @Override
-  public Set<String> keys() {
-    return Set.of();
+  public AllowKind() {
+    super("allow", Phase.ALLOW, Set.of());
   }
 
   @Override

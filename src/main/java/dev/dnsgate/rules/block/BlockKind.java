@@ -4,7 +4,7 @@ import dev.dnsgate.rules.Answers;
 import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.RuleAction;
-import dev.dnsgate.rules.RuleKind;
+import dev.dnsgate.rules.RuleKindBase;
 import dev.dnsgate.rules.RuleSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
@@ -23,7 +23,7 @@ import org.xbill.DNS.Type;
  * refused. Every blocked answer carries Extended DNS Error 15 "Blocked" (RFC 8914) naming the rule.
  */
 @ApplicationScoped
-public class BlockKind implements RuleKind {
+public class BlockKind extends RuleKindBase {
 
   /** TTL of sinkhole records: short, so that unblocking takes effect soon. */
   static final int SINKHOLE_TTL = 60;
@@ -35,19 +35,8 @@ public class BlockKind implements RuleKind {
     REFUSED
   }
 
-  @Override
-  public String action() {
-    return "block";
-  }
-
-  @Override
-  public Phase phase() {
-    return Phase.BLOCK;
-  }
-
-  @Override
-  public Set<String> keys() {
-    return Set.of("response");
+  public BlockKind() {
+    super("block", Phase.BLOCK, Set.of("response"));
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.dnsgate.rules.forward;
 import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.RuleAction;
-import dev.dnsgate.rules.RuleKind;
+import dev.dnsgate.rules.RuleKindBase;
 import dev.dnsgate.rules.RuleSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
@@ -14,21 +14,10 @@ import java.util.TreeSet;
  * {@code dnsgate.upstream.groups}; an unknown name is an error when the rules load, not at query time.
  */
 @ApplicationScoped
-public class ForwardKind implements RuleKind {
+public class ForwardKind extends RuleKindBase {
 
-  @Override
-  public String action() {
-    return "forward";
-  }
-
-  @Override
-  public Phase phase() {
-    return Phase.FORWARD;
-  }
-
-  @Override
-  public Set<String> keys() {
-    return Set.of("upstream");
+  public ForwardKind() {
+    super("forward", Phase.FORWARD, Set.of("upstream"));
   }
 
   @Override

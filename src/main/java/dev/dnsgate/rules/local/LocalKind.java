@@ -3,7 +3,7 @@ package dev.dnsgate.rules.local;
 import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.RuleAction;
 import dev.dnsgate.rules.RuleFileException;
-import dev.dnsgate.rules.RuleKind;
+import dev.dnsgate.rules.RuleKindBase;
 import dev.dnsgate.rules.RuleSpec;
 import dev.dnsgate.rules.match.Matchers;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,25 +34,14 @@ import org.xbill.DNS.Type;
  * name; {@code ptr: true} adds PTR records for every A and AAAA; {@code ttl:} is the default TTL.
  */
 @ApplicationScoped
-public class LocalKind implements RuleKind {
+public class LocalKind extends RuleKindBase {
 
   static final long DEFAULT_TTL = 300;
   /** SOA minimum when we make the SOA up: how long resolvers may cache our NXDOMAIN/NODATA. */
   static final long NEGATIVE_TTL = 60;
 
-  @Override
-  public String action() {
-    return "local";
-  }
-
-  @Override
-  public Phase phase() {
-    return Phase.ANSWER;
-  }
-
-  @Override
-  public Set<String> keys() {
-    return Set.of("zone", "records", "file", "hosts", "ttl", "ptr");
+  public LocalKind() {
+    super("local", Phase.ANSWER, Set.of("zone", "records", "file", "hosts", "ttl", "ptr"));
   }
 
   @Override

@@ -4,7 +4,7 @@ import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.RuleAction;
 import dev.dnsgate.rules.RuleFileException;
-import dev.dnsgate.rules.RuleKind;
+import dev.dnsgate.rules.RuleKindBase;
 import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.rules.RuleSpec;
 import dev.dnsgate.rules.match.Matchers;
@@ -24,21 +24,10 @@ import org.xbill.DNS.Type;
  * {@code to:} says into what (for regex, with $1... capture groups); {@code to-type:} changes the type.
  */
 @ApplicationScoped
-public class RewriteKind implements RuleKind {
+public class RewriteKind extends RuleKindBase {
 
-  @Override
-  public String action() {
-    return "rewrite";
-  }
-
-  @Override
-  public Phase phase() {
-    return Phase.REWRITE;
-  }
-
-  @Override
-  public Set<String> keys() {
-    return Set.of("exact", "suffix", "regex", "to", "to-type");
+  public RewriteKind() {
+    super("rewrite", Phase.REWRITE, Set.of("exact", "suffix", "regex", "to", "to-type"));
   }
 
   @Override
