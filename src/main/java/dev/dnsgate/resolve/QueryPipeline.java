@@ -248,7 +248,8 @@ public class QueryPipeline {
     return inFlight.get();
   }
 
-  void warmUp(@Observes StartupEvent event) {
+  /** After the listeners have bound (default priority 2500), so connections avoid their loops. */
+  void warmUp(@Observes @Priority(3000) StartupEvent event) {
     groups.values().forEach(UpstreamGroup::warmUp);
   }
 
