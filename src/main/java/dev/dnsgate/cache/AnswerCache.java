@@ -201,7 +201,14 @@ public final class AnswerCache {
     if (ttl <= 0) {
       return;
     }
-    byte[] wire = withoutHopByHopOptions(answer).toWire();
+    byte[] wire;
+    try {
+      wire = withoutHopByHopOptions(answer).toWire();
+    } catch (RuntimeException e) {
+      // dnsjava parses some records it cannot encode again (a WKS record without services, found by
+      // UpstreamAnswerFuzzTest, input "wks-without-services"): such an answer is not cached
+      return;
+    }
     int[] offsets = TtlPatcher.ttlOffsets(wire);
     TtlPatcher.clamp(wire, offsets, settings.minTtl(), settings.maxTtl());
     long now = clock.nanos();
