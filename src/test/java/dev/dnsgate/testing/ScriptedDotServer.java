@@ -76,6 +76,7 @@ public final class ScriptedDotServer implements AutoCloseable {
   private final List<NetSocket> connections = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile String certName;
+  private boolean resetOnClose;
   private volatile Function<Message, Reply> script = ScriptedDotServer::standard;
   private NetServer server;
   private int port;
@@ -89,6 +90,12 @@ public final class ScriptedDotServer implements AutoCloseable {
     return startOn(0);
   }
 
+  /** Closing a connection sends a TCP reset (SO_LINGER 0) instead of an orderly FIN. */
+  public ScriptedDotServer resettingConnections() {
+    this.resetOnClose = true;
+    return this;
+  }
+
   /** Restarts on the same port presenting another certificate (an impostor after a reconnect). */
   public ScriptedDotServer restartWith(String newCertName) {
     stop();
@@ -100,6 +107,7 @@ public final class ScriptedDotServer implements AutoCloseable {
   public ScriptedDotServer startOn(int wanted) {
     NetServerOptions options =
         new NetServerOptions()
+            .setSoLinger(resetOnClose ? 0 : -1)
             .setSsl(true)
             .setKeyCertOptions(
                 new PemKeyCertOptions()

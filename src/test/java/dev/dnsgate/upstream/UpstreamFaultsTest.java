@@ -40,6 +40,20 @@ class UpstreamFaultsTest extends UpstreamTestBase {
   }
 
   @Test
+  void upstreamThatResetsTheConnectionIsFailedOver() throws Exception {
+    ScriptedDotServer resetting = new ScriptedDotServer("dot.test").resettingConnections().start();
+    ScriptedDotServer good = server("dot.test");
+    try {
+      resetting.script(q -> Reply.closeConnection());
+      group = new UpstreamGroup(vertx, settings(resetting, good));
+
+      answeredByTheHealthyOne(good, "reset.example.test.");
+    } finally {
+      resetting.close();
+    }
+  }
+
+  @Test
   void upstreamThatTricklesOneByteEvery100msIsFailedOver() throws Exception {
     ScriptedDotServer slow = server("dot.test");
     ScriptedDotServer good = server("dot.test");
