@@ -8,8 +8,8 @@ import dev.dnsgate.wire.QueryContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiFunction;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -18,6 +18,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Upstream answers kept for their TTL (Caffeine, bounded by entries and bytes). Entries are stored in
@@ -257,7 +258,7 @@ public final class AnswerCache {
     long min = Long.MAX_VALUE;
     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
       for (Record r : answer.getSection(section)) {
-        if (r.getType() != org.xbill.DNS.Type.OPT) {
+        if (r.getType() != Type.OPT) {
           min = Math.min(min, r.getTTL());
         }
       }

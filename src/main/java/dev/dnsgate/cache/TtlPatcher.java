@@ -1,5 +1,6 @@
 package dev.dnsgate.cache;
 
+import java.util.Arrays;
 import org.xbill.DNS.Type;
 
 /**
@@ -31,7 +32,7 @@ final class TtlPatcher {
       pos += 4;
       pos += 2 + u16(wire, pos);
     }
-    return java.util.Arrays.copyOf(offsets, count);
+    return Arrays.copyOf(offsets, count);
   }
 
   /** The smallest TTL in the message, or -1 when it has no records. */

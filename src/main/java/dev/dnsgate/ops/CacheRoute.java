@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.IDN;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -32,7 +33,7 @@ public class CacheRoute {
       body.put("flushed", before);
     } else {
       try {
-        body.put("flushed", cache.flush(Name.fromString(java.net.IDN.toASCII(name), Name.root))).put("name", name);
+        body.put("flushed", cache.flush(Name.fromString(IDN.toASCII(name), Name.root))).put("name", name);
       } catch (TextParseException | IllegalArgumentException e) {
         ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
             .end(new JsonObject().put("error", "'" + name + "' is not a valid name").encode());

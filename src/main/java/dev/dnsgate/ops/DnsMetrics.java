@@ -1,7 +1,10 @@
 package dev.dnsgate.ops;
 
+import dev.dnsgate.listen.DnsListeners;
+import dev.dnsgate.resolve.Answer;
 import dev.dnsgate.resolve.QueryPipeline;
 import dev.dnsgate.upstream.DotUpstream;
+import dev.dnsgate.upstream.UpstreamException;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.wire.Transport;
 import io.micrometer.core.instrument.Counter;
@@ -13,7 +16,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import dev.dnsgate.resolve.Answer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,10 +97,10 @@ public class DnsMetrics {
 
   /** Upstream state: up/down, connections, answers discarded (spoofing defence), failures by kind. */
   void bindUpstreams(@Observes StartupEvent event, QueryPipeline pipeline, QueryLog queryLog,
-      dev.dnsgate.listen.DnsListeners listeners) {
-    Gauge.builder("dnsgate.tcp.connections", listeners, dev.dnsgate.listen.DnsListeners::openTcpConnections)
+      DnsListeners listeners) {
+    Gauge.builder("dnsgate.tcp.connections", listeners, DnsListeners::openTcpConnections)
         .description("Client TCP connections open").register(registry);
-    FunctionCounter.builder("dnsgate.tcp.refused", listeners, dev.dnsgate.listen.DnsListeners::refusedTcpConnections)
+    FunctionCounter.builder("dnsgate.tcp.refused", listeners, DnsListeners::refusedTcpConnections)
         .description("Client TCP connections closed at once: total or per-client cap reached").register(registry);
     FunctionCounter.builder("dnsgate.udp.kernel_drops", listeners, l -> KernelUdpDrops.forPort(l.port()))
         .description("Datagrams the kernel dropped on the listening socket (buffer full: load shed)")
@@ -125,7 +127,7 @@ public class DnsMetrics {
       FunctionCounter.builder("dnsgate.upstream.discarded", u, x -> x.stats().discardedTotal())
           .description("Answers discarded: unknown ID, other question, unparseable")
           .tag("upstream", name).tag("group", group).register(registry);
-      for (dev.dnsgate.upstream.UpstreamException.Kind kind : dev.dnsgate.upstream.UpstreamException.Kind.values()) {
+      for (UpstreamException.Kind kind : UpstreamException.Kind.values()) {
         FunctionCounter.builder("dnsgate.upstream.failures", u, x -> x.stats().failures(kind))
             .description("Failed attempts by kind (tls = certificate, name or handshake errors)")
             .tag("upstream", name).tag("group", group).tag("kind", kind.name().toLowerCase()).register(registry);

@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.xbill.DNS.Name;
@@ -54,7 +55,7 @@ public class ExplainRoute {
     Name name;
     InetAddress client;
     try {
-      name = Name.fromString(java.net.IDN.toASCII(nameText), Name.root);
+      name = Name.fromString(IDN.toASCII(nameText), Name.root);
       client = clientText == null ? null : literal(clientText);
     } catch (TextParseException | IllegalArgumentException | UnknownHostException e) {
       badRequest(ctx, e.getMessage());

@@ -5,6 +5,7 @@ import dev.dnsgate.resolve.QueryPipeline;
 import dev.dnsgate.rules.RuleEngine;
 import dev.dnsgate.rules.Verdict;
 import dev.dnsgate.upstream.DotUpstream;
+import dev.dnsgate.upstream.UpstreamGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -37,7 +38,7 @@ public class ReadinessCheck implements HealthCheck {
         .withData("listeners", listeners.serving() ? "serving" : "not serving")
         .withData("rules", rules.loaded() ? rules.current().size() + " loaded" : "not loaded");
     boolean defaultUp = false;
-    for (Map.Entry<String, dev.dnsgate.upstream.UpstreamGroup> group : pipeline.groups().entrySet()) {
+    for (Map.Entry<String, UpstreamGroup> group : pipeline.groups().entrySet()) {
       for (DotUpstream upstream : group.getValue().upstreams()) {
         defaultUp |= group.getKey().equals(Verdict.DEFAULT_GROUP) && upstream.isUp();
         double latency = upstream.latencyMillis();

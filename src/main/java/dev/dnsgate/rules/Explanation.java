@@ -3,6 +3,7 @@ package dev.dnsgate.rules;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Message;
@@ -39,7 +40,7 @@ public record Explanation(
     int ede) {
 
   public static Explanation of(RuleSet rules, Name name, int type, InetAddress client) {
-    RuleQuery query = new RuleQuery(name, type, org.xbill.DNS.DClass.IN, client);
+    RuleQuery query = new RuleQuery(name, type, DClass.IN, client);
     List<Verdict.Step> trace = new ArrayList<>();
     Verdict verdict = rules.evaluate(query, trace);
     String clientText = client == null ? null : client.getHostAddress();

@@ -1,5 +1,7 @@
 package dev.dnsgate.rules;
 
+import java.util.Set;
+
 /**
  * A kind of rule, named by the {@code action:} key of a rule file entry. Each kind is a CDI bean:
  * adding one is one new class, and listeners, cache and upstreams do not change.
@@ -15,5 +17,5 @@ public interface RuleKind {
   RuleAction build(RuleSpec spec);
 
   /** Keys of a rule entry this kind reads, besides name, action, match and comment. */
-  java.util.Set<String> keys();
+  Set<String> keys();
 }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -129,10 +131,10 @@ public final class RuleSpec {
     return environment.resolve(string(key));
   }
 
-  public void rejectUnknown(java.util.Set<String> known, String what) {
+  public void rejectUnknown(Set<String> known, String what) {
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
-        throw error(key, "unknown key '" + key + "' in " + what + " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+        throw error(key, "unknown key '" + key + "' in " + what + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
   }

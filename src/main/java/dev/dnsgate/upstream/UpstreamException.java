@@ -1,5 +1,7 @@
 package dev.dnsgate.upstream;
 
+import java.util.concurrent.CompletionException;
+
 /** Why one upstream could not answer one query. Stack traces carry nothing useful here. */
 public final class UpstreamException extends RuntimeException {
 
@@ -33,7 +35,7 @@ public final class UpstreamException extends RuntimeException {
   /** The failure behind a future's wrapping ({@code CompletionException}), as an upstream failure. */
   public static UpstreamException of(Throwable error) {
     Throwable cause = error;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+    while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
     if (cause instanceof UpstreamException known) {

@@ -5,9 +5,11 @@ import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.RuleAction;
 import dev.dnsgate.rules.RuleKindBase;
+import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.rules.RuleSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Set;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -53,7 +55,7 @@ public class BlockKind extends RuleKindBase {
     return query -> new Outcome.Answer(answer(query, response), ede);
   }
 
-  private static Message answer(dev.dnsgate.rules.RuleQuery query, Response response) {
+  private static Message answer(RuleQuery query, Response response) {
     switch (response) {
       case NXDOMAIN:
         return Answers.empty(query, Rcode.NXDOMAIN);
@@ -75,7 +77,7 @@ public class BlockKind extends RuleKindBase {
   private static InetAddress address(String literal) {
     try {
       return InetAddress.getByName(literal);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
   }
