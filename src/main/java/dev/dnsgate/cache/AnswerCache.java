@@ -3,6 +3,7 @@ package dev.dnsgate.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.dnsgate.wire.ClientCopy;
 import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
 import java.io.IOException;
@@ -160,11 +161,7 @@ public final class AnswerCache {
       }
       return new Ready(shaped, entry.rcode, prefetch);
     }
-    byte[] out = template.wire().clone();
-    out[0] = (byte) (ctx.id() >>> 8);
-    out[1] = (byte) ctx.id();
-    out[2] = (byte) ((out[2] & ~0x01) | (ctx.packet()[2] & 0x01)); // RD as the client asked
-    System.arraycopy(ctx.packet(), 12, out, 12, ctx.question().getName().length()); // its case
+    byte[] out = ClientCopy.of(template.wire(), ctx);
     TtlPatcher.set(out, template.ttlOffsets(), entry.ttls, age);
     return new Ready(out, entry.rcode, prefetch);
   }

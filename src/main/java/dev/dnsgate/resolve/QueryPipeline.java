@@ -73,6 +73,7 @@ public class QueryPipeline {
   private final AnswerCache cache;
   private final boolean caching;
   private final Coalescer coalescer = new Coalescer();
+  private final RuleAnswers ruleAnswers;
   private final DnsMetrics metrics;
   private final QueryLog queryLog;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -82,6 +83,7 @@ public class QueryPipeline {
     this.shaper = new ResponseShaper(config.listen().udpPayloadSize());
     this.decoder = new QueryDecoder(config.listen().udpPayloadSize(), shaper);
     this.gate = new Gate(config.access(), NanoClock.SYSTEM);
+    this.ruleAnswers = new RuleAnswers(shaper);
     this.rules = rules;
     this.cache = cache;
     this.caching = config.cache().enabled();
@@ -158,8 +160,14 @@ public class QueryPipeline {
     if (verdict.outcome() instanceof Outcome.Answer answer) {
       Rule rule = verdict.rule();
       String source = rule.action().equals("block") ? Answer.BLOCKED : rule.action();
-      return CompletableFuture.completedFuture(Answer.of(query.revert(answer.message()), source,
-          rule.name() + " (" + rule.action() + ")", answer.ede()));
+      String detail = rule.name() + " (" + rule.action() + ")";
+      // Block answers go to ever-new names (a 1M-name list), where templates would only churn.
+      if (query.rewritten() || source.equals(Answer.BLOCKED)) {
+        return CompletableFuture.completedFuture(
+            Answer.of(query.revert(answer.message()), source, detail, answer.ede()));
+      }
+      return CompletableFuture.completedFuture(Answer.ready(
+          ruleAnswers.wire(rule, answer, ctx), answer.message().getRcode(), source, detail));
     }
     String groupName = ((Outcome.Forward) verdict.outcome()).group();
     UpstreamGroup group = groups.get(groupName);

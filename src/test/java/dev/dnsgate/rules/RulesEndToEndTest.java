@@ -80,6 +80,25 @@ class RulesEndToEndTest {
   }
 
   @Test
+  void repeatedLocalAnswersKeepEachClientsIdCaseAndRdBit() throws Exception {
+    DnsClient client = new DnsClient(listeners.port());
+    for (String asked : new String[] {"www.internal.test.", "WWW.Internal.TEST.", "wWw.iNtErNaL.tEsT."}) {
+      Message query = DnsClient.query(asked, Type.A);
+      query.getHeader().setID(asked.hashCode() & 0xffff);
+      if (asked.startsWith("WWW")) {
+        query.getHeader().unsetFlag(Flags.RD);
+      }
+
+      Message response = client.udp(query);
+
+      assertEquals(asked.hashCode() & 0xffff, response.getHeader().getID());
+      assertEquals(asked, response.getQuestion().getName().toString());
+      assertEquals(!asked.startsWith("WWW"), response.getHeader().getFlag(Flags.RD));
+      assertEquals("10.9.9.9", ((ARecord) DnsClient.firstAnswer(response)).getAddress().getHostAddress());
+    }
+  }
+
+  @Test
   void unknownNameInLocalZoneIsNxdomainWithSoaAndNotForwarded() throws Exception {
     Message response = new DnsClient(listeners.port()).udp(DnsClient.query("nope.internal.test.", Type.A));
 
