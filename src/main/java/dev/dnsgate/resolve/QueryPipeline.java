@@ -158,20 +158,25 @@ public class QueryPipeline {
     RuleQuery query = new RuleQuery(question.getName(), question.getType(), question.getDClass(), ctx.client());
     Verdict verdict = rules.current().evaluate(query, null);
     if (verdict.outcome() instanceof Outcome.Answer answer) {
-      Rule rule = verdict.rule();
-      String source = rule.action().equals("block") ? Answer.BLOCKED : rule.action();
-      String detail = rule.name() + " (" + rule.action() + ")";
-      // Block answers go to ever-new names (a 1M-name list), where templates would only churn.
-      if (query.rewritten() || source.equals(Answer.BLOCKED)) {
-        return CompletableFuture.completedFuture(
-            Answer.of(query.revert(answer.message()), source, detail, answer.ede()));
-      }
-      return CompletableFuture.completedFuture(Answer.ready(
-          ruleAnswers.wire(rule, answer, ctx), answer.message().getRcode(), source, detail));
+      return CompletableFuture.completedFuture(fromRule(verdict.rule(), answer, query, ctx));
     }
-    String groupName = ((Outcome.Forward) verdict.outcome()).group();
+    return fromUpstream(((Outcome.Forward) verdict.outcome()).group(), query, ctx);
+  }
+
+  private Answer fromRule(Rule rule, Outcome.Answer answer, RuleQuery query, QueryContext ctx) {
+    String source = rule.action().equals("block") ? Answer.BLOCKED : rule.action();
+    String detail = rule.name() + " (" + rule.action() + ")";
+    // Block answers go to ever-new names (a 1M-name list), where templates would only churn.
+    if (query.rewritten() || source.equals(Answer.BLOCKED)) {
+      return Answer.of(query.revert(answer.message()), source, detail, answer.ede());
+    }
+    return Answer.ready(ruleAnswers.wire(rule, answer, ctx), answer.message().getRcode(), source, detail);
+  }
+
+  /** Cache first (fast path unless rewritten), then one coalesced exchange; stale or SERVFAIL on failure. */
+  private CompletableFuture<Answer> fromUpstream(String groupName, RuleQuery query, QueryContext ctx) {
     UpstreamGroup group = groups.get(groupName);
-    Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : question;
+    Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : ctx.question();
     String upstreamSource = query.rewritten() ? Answer.REWRITTEN : Answer.UPSTREAM;
     if (!caching) {
       return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((message, error) ->
