@@ -3,6 +3,7 @@ package dev.dnsgate.listen;
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.resolve.QueryPipeline;
 import dev.dnsgate.wire.FrameReader;
+import dev.dnsgate.wire.IpLiteral;
 import dev.dnsgate.wire.Transport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -52,7 +53,7 @@ final class TcpListener {
       socket.close();
       return;
     }
-    InetAddress client = ClientAddress.of(socket.remoteAddress().hostAddress());
+    InetAddress client = IpLiteral.parse(socket.remoteAddress().hostAddress()).orElseThrow();
     AtomicInteger fromClient = perClient.computeIfAbsent(client, c -> new AtomicInteger());
     // both counters move (no short-circuit), so that release() can always undo both
     if (open.incrementAndGet() > limits.maxConnections()

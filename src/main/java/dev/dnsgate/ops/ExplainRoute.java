@@ -3,6 +3,7 @@ package dev.dnsgate.ops;
 import dev.dnsgate.rules.Explanation;
 import dev.dnsgate.rules.RuleEngine;
 import dev.dnsgate.rules.Verdict;
+import dev.dnsgate.wire.IpLiteral;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.IDN;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -57,7 +57,7 @@ public class ExplainRoute {
     try {
       name = Name.fromString(IDN.toASCII(nameText), Name.root);
       client = clientText == null ? null : literal(clientText);
-    } catch (TextParseException | IllegalArgumentException | UnknownHostException e) {
+    } catch (TextParseException | IllegalArgumentException e) {
       badRequest(ctx, e.getMessage());
       return;
     }
@@ -87,11 +87,9 @@ public class ExplainRoute {
     ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
   }
 
-  private static InetAddress literal(String text) throws UnknownHostException {
-    if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-      throw new UnknownHostException("client must be an IP address, not '" + text + "'");
-    }
-    return InetAddress.getByName(text);
+  private static InetAddress literal(String text) {
+    return IpLiteral.parse(text)
+        .orElseThrow(() -> new IllegalArgumentException("client must be an IP address, not '" + text + "'"));
   }
 
   private static void badRequest(RoutingContext ctx, String message) {

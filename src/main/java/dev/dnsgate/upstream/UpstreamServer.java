@@ -1,8 +1,8 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.wire.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 
 /**
  * One configured DoT server: where to connect and which name its certificate must carry.
@@ -64,13 +64,7 @@ public record UpstreamServer(InetSocketAddress address, String tlsName) {
   }
 
   private static InetAddress literalIp(String entry, String host) {
-    if (!host.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-      throw new IllegalArgumentException("'" + entry + "': '" + host + "' is not an IP address");
-    }
-    try {
-      return InetAddress.getByName(host); // a literal: no lookup happens
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("'" + entry + "': '" + host + "' is not an IP address");
-    }
+    return IpLiteral.parse(host).orElseThrow(
+        () -> new IllegalArgumentException("'" + entry + "': '" + host + "' is not an IP address"));
   }
 }

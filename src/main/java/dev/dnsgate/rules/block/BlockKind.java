@@ -7,9 +7,9 @@ import dev.dnsgate.rules.RuleAction;
 import dev.dnsgate.rules.RuleKindBase;
 import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.rules.RuleSpec;
+import dev.dnsgate.wire.IpLiteral;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Set;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -29,6 +29,8 @@ public class BlockKind extends RuleKindBase {
 
   /** TTL of sinkhole records: short, so that unblocking takes effect soon. */
   static final int SINKHOLE_TTL = 60;
+  private static final InetAddress SINK_V4 = IpLiteral.parse("0.0.0.0").orElseThrow();
+  private static final InetAddress SINK_V6 = IpLiteral.parse("::").orElseThrow();
 
   enum Response {
     NXDOMAIN,
@@ -66,19 +68,12 @@ public class BlockKind extends RuleKindBase {
       default:
         Message answer = Answers.empty(query, Rcode.NOERROR);
         if (query.type() == Type.A) {
-          answer.addRecord(new ARecord(query.name(), query.dclass(), SINKHOLE_TTL, address("0.0.0.0")), Section.ANSWER);
+          answer.addRecord(new ARecord(query.name(), query.dclass(), SINKHOLE_TTL, SINK_V4), Section.ANSWER);
         } else if (query.type() == Type.AAAA) {
-          answer.addRecord(new AAAARecord(query.name(), query.dclass(), SINKHOLE_TTL, address("::")), Section.ANSWER);
+          answer.addRecord(new AAAARecord(query.name(), query.dclass(), SINKHOLE_TTL, SINK_V6), Section.ANSWER);
         }
         return answer;
     }
   }
 
-  private static InetAddress address(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

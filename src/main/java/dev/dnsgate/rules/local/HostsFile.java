@@ -2,11 +2,11 @@ package dev.dnsgate.rules.local;
 
 import dev.dnsgate.rules.RuleFileException;
 import dev.dnsgate.rules.RuleSpec;
+import dev.dnsgate.wire.IpLiteral;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.IDN;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,14 +54,7 @@ final class HostsFile {
   }
 
   private static InetAddress address(String where, String text) {
-    if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-      throw new RuleFileException(where, "'" + text + "' is not an IP address");
-    }
-    try {
-      return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
-      throw new RuleFileException(where, "'" + text + "' is not an IP address");
-    }
+    return IpLiteral.parse(text).orElseThrow(() -> new RuleFileException(where, "'" + text + "' is not an IP address"));
   }
 
   private static Name name(String where, String text) {

@@ -1,7 +1,7 @@
 package dev.dnsgate.rules.match;
 
+import dev.dnsgate.wire.IpLiteral;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /** An IPv4 or IPv6 network such as 10.0.0.0/8 or fd00::/8; a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix) {
@@ -10,15 +10,9 @@ public record Cidr(byte[] network, int prefix) {
   public static Cidr parse(String text) {
     int slash = text.indexOf('/');
     String address = slash < 0 ? text : text.substring(0, slash);
-    if (!address.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-      throw new IllegalArgumentException("'" + text + "' is not an IP address or network");
-    }
-    byte[] bytes;
-    try {
-      bytes = InetAddress.getByName(address).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("'" + text + "' is not an IP address or network");
-    }
+    byte[] bytes = IpLiteral.parse(address)
+        .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an IP address or network"))
+        .getAddress();
     int prefix;
     try {
       prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
