@@ -1,14 +1,12 @@
 package dev.dnsgate.ops;
 
 import dev.dnsgate.cache.AnswerCache;
+import dev.dnsgate.wire.DomainName;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.IDN;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 
 /** {@code DELETE /cache} empties the answer cache; {@code DELETE /cache?name=example.com} one name. */
 @ApplicationScoped
@@ -33,8 +31,8 @@ public class CacheRoute {
       body.put("flushed", before);
     } else {
       try {
-        body.put("flushed", cache.flush(Name.fromString(IDN.toASCII(name), Name.root))).put("name", name);
-      } catch (TextParseException | IllegalArgumentException e) {
+        body.put("flushed", cache.flush(DomainName.parse(name))).put("name", name);
+      } catch (IllegalArgumentException e) {
         ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
             .end(new JsonObject().put("error", "'" + name + "' is not a valid name").encode());
         return;

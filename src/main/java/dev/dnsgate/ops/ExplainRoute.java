@@ -3,6 +3,7 @@ package dev.dnsgate.ops;
 import dev.dnsgate.rules.Explanation;
 import dev.dnsgate.rules.RuleEngine;
 import dev.dnsgate.rules.Verdict;
+import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,10 +11,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.IDN;
 import java.net.InetAddress;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -55,9 +54,9 @@ public class ExplainRoute {
     Name name;
     InetAddress client;
     try {
-      name = Name.fromString(IDN.toASCII(nameText), Name.root);
+      name = DomainName.parse(nameText);
       client = clientText == null ? null : literal(clientText);
-    } catch (TextParseException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       badRequest(ctx, e.getMessage());
       return;
     }

@@ -2,10 +2,10 @@ package dev.dnsgate.rules.local;
 
 import dev.dnsgate.rules.RuleFileException;
 import dev.dnsgate.rules.RuleSpec;
+import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.IDN;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +17,6 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.TextParseException;
 
 /** /etc/hosts syntax: "IP name [alias...]" per line, # comments. A problem names file and line. */
 final class HostsFile {
@@ -59,8 +58,8 @@ final class HostsFile {
 
   private static Name name(String where, String text) {
     try {
-      return Name.fromString(IDN.toASCII(text, IDN.ALLOW_UNASSIGNED), Name.root);
-    } catch (TextParseException | IllegalArgumentException e) {
+      return DomainName.parse(text);
+    } catch (IllegalArgumentException e) {
       throw new RuleFileException(where, "'" + text + "' is not a valid name");
     }
   }

@@ -2,6 +2,7 @@ package dev.dnsgate.rules.match;
 
 import dev.dnsgate.rules.RuleFileException;
 import dev.dnsgate.rules.RuleSpec;
+import dev.dnsgate.wire.DomainName;
 import java.io.IOException;
 import java.net.IDN;
 import java.util.HashSet;
@@ -11,7 +12,6 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -96,8 +96,8 @@ public final class Matchers {
   /** A name as written in a rule file; internationalised names are turned into A-labels. */
   public static Name name(RuleSpec spec, String key, String text) {
     try {
-      return Name.fromString(IDN.toASCII(text, IDN.ALLOW_UNASSIGNED), Name.root);
-    } catch (TextParseException | IllegalArgumentException e) {
+      return DomainName.parse(text);
+    } catch (IllegalArgumentException e) {
       throw spec.error(key, "'" + text + "' is not a valid name: " + e.getMessage());
     }
   }
