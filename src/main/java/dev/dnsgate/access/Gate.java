@@ -63,7 +63,7 @@ public final class Gate {
   }
 
   public Verdict check(QueryContext ctx) {
-    if (ctx.client() != null && allowed.stream().noneMatch(n -> n.contains(ctx.client()))) {
+    if (ctx.client() != null && !Cidr.anyContains(allowed, ctx.client())) {
       return denied == DeniedAction.REFUSE ? Verdict.REFUSED : Verdict.DROP_DENIED;
     }
     // Only UDP is limited: a TCP client has completed a handshake, so its address is real.

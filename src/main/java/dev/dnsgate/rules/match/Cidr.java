@@ -2,6 +2,7 @@ package dev.dnsgate.rules.match;
 
 import dev.dnsgate.wire.IpLiteral;
 import java.net.InetAddress;
+import java.util.List;
 
 /** An IPv4 or IPv6 network such as 10.0.0.0/8 or fd00::/8; a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix) {
@@ -23,6 +24,16 @@ public record Cidr(byte[] network, int prefix) {
       throw new IllegalArgumentException("'" + text + "': prefix length out of range");
     }
     return new Cidr(bytes, prefix);
+  }
+
+  /** Whether any of {@code networks} holds {@code address}; a loop, as it runs for every query. */
+  public static boolean anyContains(List<Cidr> networks, InetAddress address) {
+    for (Cidr network : networks) {
+      if (network.contains(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean contains(InetAddress address) {

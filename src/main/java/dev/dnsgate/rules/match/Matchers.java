@@ -70,7 +70,7 @@ public final class Matchers {
     }
     if (match.has("clients")) {
       List<Cidr> networks = match.strings("clients").stream().map(c -> cidr(match, c)).toList();
-      result = result.and(q -> q.client() != null && networks.stream().anyMatch(n -> n.contains(q.client())));
+      result = result.and(q -> q.client() != null && Cidr.anyContains(networks, q.client()));
     }
     if (match.has("list")) {
       List<BlockList> lists = match.strings("list").stream().map(l -> list(match, l)).toList();
