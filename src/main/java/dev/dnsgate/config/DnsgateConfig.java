@@ -170,6 +170,13 @@ public interface DnsgateConfig {
        * number per connection let one client pin a peer's worker (CVE-2025-30193).
        */
       int maxQueriesPerConnection();
+
+      /**
+       * A message whose first byte has arrived must arrive in full within this time, or the
+       * connection is closed: a client trickling bytes would otherwise hold a slot forever, since
+       * every byte resets the idle timeout.
+       */
+      Duration readTimeout();
     }
 
     /** On shutdown, how long queries already received may take to finish before sockets close. */

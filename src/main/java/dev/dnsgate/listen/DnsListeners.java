@@ -83,6 +83,10 @@ public class DnsListeners {
     return tcp.refusedConnections();
   }
 
+  public long tcpReadTimeouts() {
+    return tcp.readTimeouts();
+  }
+
   public int openTcpConnections() {
     return tcp.openConnections();
   }

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * DNS over TCP (RFC 7766): many queries per connection, answered as each completes (out of order),
- * an idle timeout, caps on connections in total and per client, and a cap on unanswered queries per
- * connection, past which reading pauses so one client cannot queue unbounded work.
+ * an idle timeout, a read timeout per message, caps on connections in total and per client, and a cap
+ * on unanswered queries per connection, past which reading pauses so one client cannot queue
+ * unbounded work.
  */
 final class TcpListener {
 
@@ -30,6 +31,7 @@ final class TcpListener {
   private final AtomicInteger open = new AtomicInteger();
   private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
   private final LongAdder refused = new LongAdder();
+  private final LongAdder readTimeouts = new LongAdder();
   private volatile boolean draining;
 
   private TcpListener(Vertx vertx, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
@@ -63,25 +65,33 @@ final class TcpListener {
       socket.close();
       return;
     }
-    socket.closeHandler(v -> release(client, fromClient));
     Connection connection = new Connection(socket, client, limits, pipeline);
-    socket.handler(new FrameReader(connection::onQuery));
+    socket.closeHandler(v -> {
+      connection.stopReadTimer();
+      release(client, fromClient);
+    });
+    socket.handler(connection::onBytes);
   }
 
   /**
    * One client connection: queries are answered as they complete; reading pauses at the in-flight
-   * cap and stops for good at the query budget, after which the connection closes once answered.
-   * Counters are touched from the connection's own context only (answers hop back onto it).
+   * cap and stops for good at the query budget, after which the connection closes once answered. A
+   * message that has begun must complete within the read timeout. Counters and the timer are touched
+   * from the connection's own context only (answers hop back onto it).
    */
   private final class Connection {
     private final NetSocket socket;
     private final InetAddress client;
     private final QueryPipeline pipeline;
     private final Context context = io.vertx.core.Vertx.currentContext();
+    private final FrameReader reader = new FrameReader(this::onQuery);
     private final int cap;
     private final int budget;
+    private final long readTimeoutMillis;
     private int inFlight;
     private int received;
+    private long messagesRead;
+    private long readTimer = -1;
 
     Connection(NetSocket socket, InetAddress client, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
       this.socket = socket;
@@ -89,9 +99,41 @@ final class TcpListener {
       this.pipeline = pipeline;
       this.cap = limits.maxInFlightPerConnection();
       this.budget = limits.maxQueriesPerConnection();
+      this.readTimeoutMillis = Math.max(1, limits.readTimeout().toMillis());
+    }
+
+    /** The clock runs from the first byte of a message; each completed message restarts it. */
+    void onBytes(Buffer bytes) {
+      long before = messagesRead;
+      reader.handle(bytes);
+      if (messagesRead != before || !reader.midFrame()) {
+        stopReadTimer();
+      }
+      if (readTimer < 0 && reader.midFrame()) {
+        readTimer = context.owner().setTimer(readTimeoutMillis, id -> onReadTimeout());
+      }
+    }
+
+    private void onReadTimeout() {
+      readTimer = -1;
+      if (inFlight >= cap || received >= budget) {
+        // we paused reading, so the rest of the message cannot arrive: not the client's fault
+        readTimer = context.owner().setTimer(readTimeoutMillis, id -> onReadTimeout());
+        return;
+      }
+      readTimeouts.increment();
+      socket.close();
+    }
+
+    void stopReadTimer() {
+      if (readTimer >= 0) {
+        context.owner().cancelTimer(readTimer);
+        readTimer = -1;
+      }
     }
 
     void onQuery(Buffer frame) {
+      messagesRead++;
       if (draining || received >= budget) {
         return; // shutting down, or over budget: queries already read finish, new ones are not taken
       }
@@ -134,6 +176,11 @@ final class TcpListener {
   /** Connections closed at once because a cap was reached. */
   long refusedConnections() {
     return refused.sum();
+  }
+
+  /** Connections closed because a message did not arrive in full within the read timeout. */
+  long readTimeouts() {
+    return readTimeouts.sum();
   }
 
   int openConnections() {

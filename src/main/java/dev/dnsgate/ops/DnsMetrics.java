@@ -102,6 +102,9 @@ public class DnsMetrics {
         .description("Client TCP connections open").register(registry);
     FunctionCounter.builder("dnsgate.tcp.refused", listeners, DnsListeners::refusedTcpConnections)
         .description("Client TCP connections closed at once: total or per-client cap reached").register(registry);
+    FunctionCounter.builder("dnsgate.tcp.read_timeouts", listeners, DnsListeners::tcpReadTimeouts)
+        .description("Client TCP connections closed because a message did not arrive in full in time")
+        .register(registry);
     FunctionCounter.builder("dnsgate.udp.kernel_drops", listeners, l -> KernelUdpDrops.forPort(l.port()))
         .description("Datagrams the kernel dropped on the listening socket (buffer full: load shed)")
         .register(registry);

@@ -8,8 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -109,15 +104,7 @@ public class RuleLoader {
   }
 
   private static List<RuleSpec> specs(Path file, RuleEnvironment environment) {
-    Node root;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = new Yaml(new LoaderOptions()).compose(reader);
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
-      throw new RuleFileException(file + ":" + line, "YAML syntax: " + e.getProblem());
-    } catch (IOException e) {
-      throw new RuleFileException(file.toString(), "cannot read: " + e.getMessage());
-    }
+    Node root = RuleFileYaml.compose(file);
     List<RuleSpec> specs = new ArrayList<>();
     if (root == null) {
       return specs; // an empty file holds no rules

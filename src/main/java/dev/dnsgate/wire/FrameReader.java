@@ -15,11 +15,14 @@ public final class FrameReader implements Handler<Buffer> {
 
   private final RecordParser parser;
   private boolean expectingPrefix = true;
+  /** Bytes received that are not yet part of a handled prefix or message. */
+  private long pending;
 
   public FrameReader(Handler<Buffer> messageHandler) {
     this.parser = RecordParser.newFixed(PREFIX);
     parser.handler(
         chunk -> {
+          pending -= chunk.length();
           if (expectingPrefix) {
             int length = chunk.getUnsignedShort(0);
             if (length > 0) {
@@ -36,7 +39,13 @@ public final class FrameReader implements Handler<Buffer> {
 
   @Override
   public void handle(Buffer bytes) {
+    pending += bytes.length();
     parser.handle(bytes);
+  }
+
+  /** True while part of a length prefix or message has arrived and the rest has not. */
+  public boolean midFrame() {
+    return pending > 0;
   }
 
   /** A message framed for TCP: length prefix, then the message. */

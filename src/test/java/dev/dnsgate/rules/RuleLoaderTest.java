@@ -36,12 +36,26 @@ class RuleLoaderTest {
 
   RuleSet load(String yaml) throws Exception {
     Files.writeString(dir.resolve("rules.yaml"), yaml);
-    return loader().load(new RuleEnvironment(dir, new ListSources(dir.resolve("cache"), Duration.ofDays(1)),
-        Set.of("default", "corp")));
+    return loader().load(environment());
+  }
+
+  RuleEnvironment environment() {
+    return new RuleEnvironment(dir, new ListSources(dir.resolve("cache"), Duration.ofDays(1)), Set.of("default", "corp"));
   }
 
   String error(String yaml) {
     return assertThrows(RuleFileException.class, () -> load(yaml)).getMessage();
+  }
+
+  @org.junit.jupiter.api.Test
+  void controlCharactersAndNonUtf8BytesNameTheirLine() throws Exception {
+    byte[] latin1 = "rules:\n  - name: caf\u00e9\n    action: block\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(dir.resolve("rules.yaml"), latin1);
+    String notUtf8 = assertThrows(RuleFileException.class, () -> loader().load(environment())).getMessage();
+    String control = error("rules:\n  - name: a\n    action: block\n\u0017");
+
+    assertTrue(notUtf8.endsWith("rules.yaml:2: not UTF-8 text (byte 20)"), notUtf8);
+    assertTrue(control.endsWith("rules.yaml:4: character U+0017 is not allowed in YAML"), control);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -60,6 +74,8 @@ class RuleLoaderTest {
       bad zone line          | rules:\\n  - name: a\\n    action: local\\n    records: ['www IN A 300.1.1.1'] | rules.yaml:4: 'www IN A 300.1.1.1'
       yaml syntax            | rules:\\n  - name: [a\\n                                         | rules.yaml:3: YAML syntax
       not a list             | rules: 5                                                          | rules.yaml:1: 'rules' must be a list
+      group not in regex     | rules:\\n  - name: a\\n    action: rewrite\\n    regex: '(a)'\\n    to: 'x$2' | rules.yaml:5: 'x$2': '$' must be followed by a group number from 0 to 1
+      dollar at the end      | rules:\\n  - name: a\\n    action: rewrite\\n    regex: 'a'\\n    to: 'x$' | rules.yaml:5: 'x$': '$' must be followed
       two rewrite forms      | rules:\\n  - name: a\\n    action: rewrite\\n    exact: x\\n    suffix: y\\n    to: z | rules.yaml:2: a rewrite needs exactly one
       """)
   void badFilesGiveOneLineNamingFileLineAndKey(String what, String yaml, String expected) {

@@ -111,7 +111,12 @@ public final class Matchers {
   }
 
   private static Pattern wildcard(RuleSpec spec, String wildcard) {
-    String text = IDN.toASCII(wildcard.toLowerCase(), IDN.ALLOW_UNASSIGNED);
+    String text;
+    try {
+      text = IDN.toASCII(wildcard.toLowerCase(), IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException e) {
+      throw spec.error("wildcard", "'" + wildcard + "' is not a valid name pattern: " + e.getMessage());
+    }
     if (text.endsWith(".")) {
       text = text.substring(0, text.length() - 1);
     }

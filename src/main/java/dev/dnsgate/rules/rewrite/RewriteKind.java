@@ -43,7 +43,9 @@ public class RewriteKind extends RuleKindBase {
     } else if (spec.has("suffix")) {
       mapping = suffix(Matchers.name(spec, "suffix", spec.string("suffix")), Matchers.name(spec, "to", to));
     } else {
-      mapping = regex(Matchers.regex(spec, "regex", spec.string("regex")), to);
+      Pattern pattern = Matchers.regex(spec, "regex", spec.string("regex"));
+      checkReplacement(spec, to, pattern.matcher("").groupCount());
+      mapping = regex(pattern, to);
     }
     int toType = spec.optionalString("to-type").map(t -> type(spec, t)).orElse(-1);
     return query -> apply(query, mapping, toType);
@@ -66,6 +68,26 @@ public class RewriteKind extends RuleKindBase {
       throw spec.error("to-type", "'" + text + "' is not a DNS type");
     }
     return type;
+  }
+
+  /**
+   * Java's replacement syntax, checked when the file loads rather than failing on every query: a
+   * backslash escapes the next character, and {@code $} must be followed by an existing group number.
+   */
+  static void checkReplacement(RuleSpec spec, String replacement, int groups) {
+    for (int i = 0; i < replacement.length(); i++) {
+      char c = replacement.charAt(i);
+      if (c == '\\' && ++i == replacement.length()) {
+        throw spec.error("to", "'" + replacement + "' ends with a lone backslash");
+      }
+      if (c == '$') {
+        int group = ++i < replacement.length() ? Character.digit(replacement.charAt(i), 10) : -1;
+        if (group < 0 || group > groups) {
+          throw spec.error("to", "'" + replacement + "': '$' must be followed by a group number from 0 to "
+              + groups + " (write \\$ for a dollar sign)");
+        }
+      }
+    }
   }
 
   static NameMapping exact(Name from, Name to) {
@@ -106,7 +128,7 @@ public class RewriteKind extends RuleKindBase {
         }
         try {
           return Name.fromString(m.replaceFirst(replacement), Name.root);
-        } catch (TextParseException | IndexOutOfBoundsException e) {
+        } catch (TextParseException e) {
           return null; // the replacement made no valid name: leave this query alone
         }
       }
