@@ -6,11 +6,12 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.dnsgate.wire.ClientCopy;
 import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.ResponseShaper;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.BiFunction;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -23,10 +24,11 @@ import org.xbill.DNS.Type;
 
 /**
  * Upstream answers kept for their TTL (Caffeine, bounded by entries and bytes). Entries are stored in
- * wire form; a hit copies the bytes, counts the TTLs down by the entry's age and parses the copy, so
- * no two clients ever share a mutable message. Negative answers live for the SOA minimum (RFC 2308),
- * upstream SERVFAIL for a few seconds, and with serve-stale (RFC 8767) expired entries are kept to
- * answer when every upstream fails.
+ * wire form, as received minus the upstream's OPT record where that loses nothing (else encoded
+ * afresh); clients get copies with ID, RD, question case and TTLs patched, so no two clients ever
+ * share mutable bytes. Negative answers live for the SOA minimum (RFC 2308), upstream SERVFAIL for a
+ * few seconds, and with serve-stale (RFC 8767) expired entries are kept to answer when every
+ * upstream fails.
  */
 public final class AnswerCache {
 
@@ -50,8 +52,11 @@ public final class AnswerCache {
    */
   private record Template(byte[] wire, int[] ttlOffsets) {}
 
-  /** One cached answer; the counters are fields, not Atomic objects: 100k entries, 32 bytes each. */
-  private static final class Entry {
+  /**
+   * One cached answer, opaque outside the cache. The counters are fields, not Atomic objects: 100k
+   * entries, 32 bytes each.
+   */
+  public static final class Entry {
     private static final AtomicIntegerFieldUpdater<Entry> HITS =
         AtomicIntegerFieldUpdater.newUpdater(Entry.class, "hits");
     private static final AtomicIntegerFieldUpdater<Entry> PREFETCHING =
@@ -65,13 +70,15 @@ public final class AnswerCache {
     final long keepUntil;
     final long[] ttls;
     final int rcode;
+    /** The wire form has no OPT record (and the answer no extended rcode): templates need no parsing. */
+    final boolean plain;
     volatile int hits;
     volatile int prefetching;
     volatile Template withEdns;
     volatile Template withoutEdns;
 
     Entry(byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil,
-        int rcode) {
+        int rcode, boolean plain) {
       this.wire = wire;
       this.ttlOffsets = ttlOffsets;
       this.storedNanos = storedNanos;
@@ -80,6 +87,7 @@ public final class AnswerCache {
       this.keepUntil = keepUntil;
       this.ttls = TtlPatcher.ttls(wire, ttlOffsets);
       this.rcode = rcode;
+      this.plain = plain;
     }
   }
 
@@ -135,35 +143,50 @@ public final class AnswerCache {
 
   /**
    * A fresh answer encoded for the client of {@code ctx}, or null. The first hit per EDNS variant
-   * shapes a copy with {@code shaper} and keeps the result; later hits copy those bytes and patch
-   * ID, RD, question case and TTLs, with no parsing or encoding.
+   * makes a template (bytes only for a plain entry, else a copy shaped by {@code shaper}); later hits
+   * copy it and patch ID, RD, question case and TTLs, with no parsing or encoding.
    */
-  public Ready freshReady(CacheKey key, QueryContext ctx, BiFunction<Message, QueryContext, byte[]> shaper) {
+  public Ready freshReady(CacheKey key, QueryContext ctx, ResponseShaper shaper) {
     Entry entry = freshEntry(key);
     if (entry == null) {
       return null;
     }
     long age = ageSeconds(entry);
-    boolean prefetch = prefetchDue(entry, age);
+    return ready(entry, age, prefetchDue(entry, age), ctx, shaper);
+  }
+
+  /** The answer {@link #put} just stored, for a client whose miss fetched it: not counted as a hit. */
+  public Ready ready(Entry stored, QueryContext ctx, ResponseShaper shaper) {
+    return ready(stored, ageSeconds(stored), false, ctx, shaper);
+  }
+
+  private Ready ready(Entry entry, long age, boolean prefetch, QueryContext ctx, ResponseShaper shaper) {
     Template template = ctx.edns() ? entry.withEdns : entry.withoutEdns;
+    if (template == null && entry.plain) {
+      template = keep(entry, ctx, new Template(shaper.withOwnOpt(entry.wire, ctx), entry.ttlOffsets));
+    }
     if (template == null || template.wire().length > ctx.answerLimit()) {
-      byte[] shaped = shaper.apply(copy(entry, age, -1), ctx);
+      byte[] shaped = shaper.shape(copy(entry, age, -1), ctx, null);
       int[] offsets = TtlPatcher.ttlOffsets(shaped);
       // a truncated copy (TC, or additional records left out) is right for this client only
       boolean complete = (shaped[2] & 0x02) == 0 && offsets.length == entry.ttls.length;
       if (template == null && complete) {
-        Template made = new Template(shaped.clone(), offsets);
-        if (ctx.edns()) {
-          entry.withEdns = made;
-        } else {
-          entry.withoutEdns = made;
-        }
+        keep(entry, ctx, new Template(shaped.clone(), offsets));
       }
       return new Ready(shaped, entry.rcode, prefetch);
     }
     byte[] out = ClientCopy.of(template.wire(), ctx);
     TtlPatcher.set(out, template.ttlOffsets(), entry.ttls, age);
     return new Ready(out, entry.rcode, prefetch);
+  }
+
+  private static Template keep(Entry entry, QueryContext ctx, Template template) {
+    if (ctx.edns()) {
+      entry.withEdns = template;
+    } else {
+      entry.withoutEdns = template;
+    }
+    return template;
   }
 
   private Entry freshEntry(CacheKey key) {
@@ -193,26 +216,56 @@ public final class AnswerCache {
     return entry == null ? null : copy(entry, 0, STALE_ANSWER_TTL);
   }
 
-  /** Stores an upstream answer for as long as its TTLs (or negative-caching rules) allow. */
-  public void put(CacheKey key, Message answer) {
+  /**
+   * Stores an upstream answer for as long as its TTLs (or negative-caching rules) allow; returns the
+   * entry, or null when the answer is not to be cached.
+   */
+  public Entry put(CacheKey key, Message answer, byte[] received) {
     long ttl = cacheTtl(answer);
     if (ttl <= 0) {
-      return;
+      return null;
     }
-    byte[] wire;
-    try {
-      wire = withoutHopByHopOptions(answer).toWire();
-    } catch (RuntimeException e) {
-      // dnsjava parses some records it cannot encode again (a WKS record without services, found by
-      // UpstreamAnswerFuzzTest, input "wks-without-services"): such an answer is not cached
-      return;
+    byte[] wire = plainCopy(answer, received);
+    boolean plain = wire != null;
+    if (!plain) {
+      try {
+        wire = withoutHopByHopOptions(answer).toWire();
+      } catch (RuntimeException e) {
+        // dnsjava parses some records it cannot encode again (a WKS record without services, found by
+        // UpstreamAnswerFuzzTest, input "wks-without-services"): such an answer is not cached
+        return null;
+      }
     }
     int[] offsets = TtlPatcher.ttlOffsets(wire);
     TtlPatcher.clamp(wire, offsets, settings.minTtl(), settings.maxTtl());
     long now = clock.nanos();
     long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
     long keepUntil = settings.serveStale() ? freshUntil + settings.staleRetention().toNanos() : freshUntil;
-    entries.put(key, new Entry(wire, offsets, now, ttl, freshUntil, keepUntil, answer.getRcode()));
+    Entry entry = new Entry(wire, offsets, now, ttl, freshUntil, keepUntil, answer.getRcode(), plain);
+    entries.put(key, entry);
+    return entry;
+  }
+
+  /**
+   * The received bytes without their OPT record, when it carries nothing to keep (only hop-by-hop
+   * options such as padding, no extended rcode); null when the answer must be encoded afresh.
+   */
+  private static byte[] plainCopy(Message answer, byte[] received) {
+    OPTRecord opt = answer.getOPT();
+    if (opt != null && (opt.getExtendedRcode() != 0 || !EdnsOptions.endToEnd(opt).isEmpty())) {
+      return null;
+    }
+    int end = ReusableWire.endWithoutOpt(received);
+    if (end < 0) {
+      return null;
+    }
+    byte[] plain = Arrays.copyOf(received, end);
+    if (opt != null) {
+      int additional = (((plain[10] & 0xff) << 8) | (plain[11] & 0xff)) - 1;
+      plain[10] = (byte) (additional >>> 8);
+      plain[11] = (byte) additional;
+    }
+    return plain;
   }
 
   /**

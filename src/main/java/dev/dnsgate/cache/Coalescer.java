@@ -5,33 +5,35 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.xbill.DNS.Message;
 
 /**
  * Identical queries in flight at the same time go upstream once: the first asks, the others wait
- * for its answer. Each caller gets its own copy of the answer, since shaping changes messages.
+ * for its answer. Every caller gets the same result object, so results must be immutable or copied
+ * by whoever changes them.
+ *
+ * @param <T> what one upstream exchange yields
  */
-public final class Coalescer {
+public final class Coalescer<T> {
 
-  private final Map<CacheKey, CompletableFuture<Message>> inFlight = new ConcurrentHashMap<>();
+  private final Map<CacheKey, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
   private final LongAdder joined = new LongAdder();
 
-  public CompletableFuture<Message> resolve(CacheKey key, Supplier<CompletableFuture<Message>> upstream) {
-    CompletableFuture<Message> mine = new CompletableFuture<>();
-    CompletableFuture<Message> leader = inFlight.putIfAbsent(key, mine);
+  public CompletableFuture<T> resolve(CacheKey key, Supplier<CompletableFuture<T>> upstream) {
+    CompletableFuture<T> mine = new CompletableFuture<>();
+    CompletableFuture<T> leader = inFlight.putIfAbsent(key, mine);
     if (leader != null) {
       joined.increment();
-      return leader.thenApply(Message::clone);
+      return leader;
     }
-    upstream.get().whenComplete((answer, error) -> {
+    upstream.get().whenComplete((result, error) -> {
       inFlight.remove(key, mine);
       if (error != null) {
         mine.completeExceptionally(error);
       } else {
-        mine.complete(answer);
+        mine.complete(result);
       }
     });
-    return mine.thenApply(Message::clone);
+    return mine;
   }
 
   /** Queries that waited for another's upstream exchange instead of making their own. */

@@ -5,8 +5,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Finds and rewrites the TTL fields of a message in wire form, so that a cached answer can be served
- * with its TTLs counted down without building new record objects. Only for messages dnsjava itself
- * encoded (well-formed by construction); the OPT pseudo-record's TTL field holds flags and is skipped.
+ * with its TTLs counted down without building new record objects. Only for messages dnsjava has
+ * encoded, or that {@link ReusableWire} has walked; the OPT pseudo-record's TTL field holds flags and
+ * is skipped.
  */
 final class TtlPatcher {
 

@@ -14,6 +14,7 @@ import dev.dnsgate.rules.RuleEngine;
 import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.rules.Verdict;
 import dev.dnsgate.upstream.OutboundQuery;
+import dev.dnsgate.upstream.UpstreamAnswer;
 import dev.dnsgate.upstream.UpstreamException;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamServer;
@@ -72,7 +73,7 @@ public class QueryPipeline {
   private final Map<String, UpstreamGroup> groups = new HashMap<>();
   private final AnswerCache cache;
   private final boolean caching;
-  private final Coalescer coalescer = new Coalescer();
+  private final Coalescer<Fetched> coalescer = new Coalescer<>();
   private final RuleAnswers ruleAnswers;
   private final DnsMetrics metrics;
   private final QueryLog queryLog;
@@ -173,21 +174,24 @@ public class QueryPipeline {
     return Answer.ready(ruleAnswers.wire(rule, answer, ctx), answer.message().getRcode(), source, detail);
   }
 
+  /** One upstream exchange as every coalesced query sees it: the answer, and its cache entry if stored. */
+  private record Fetched(UpstreamAnswer answer, AnswerCache.Entry entry) {}
+
   /** Cache first (fast path unless rewritten), then one coalesced exchange; stale or SERVFAIL on failure. */
   private CompletableFuture<Answer> fromUpstream(String groupName, RuleQuery query, QueryContext ctx) {
     UpstreamGroup group = groups.get(groupName);
     Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : ctx.question();
     String upstreamSource = query.rewritten() ? Answer.REWRITTEN : Answer.UPSTREAM;
     if (!caching) {
-      return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((message, error) ->
+      return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((answer, error) ->
           error == null
-              ? Answer.of(query.revert(message), upstreamSource, groupName, null)
+              ? Answer.of(query.revert(answer.message()), upstreamSource, groupName, null)
               : networkError(ctx, UpstreamException.of(error)));
     }
     CacheKey key = new CacheKey(asked.getName(), asked.getType(), asked.getDClass(), ctx.dnssecOk(),
         ctx.query().getHeader().getFlag(Flags.CD), groupName);
     if (!query.rewritten()) {
-      AnswerCache.Ready ready = cache.freshReady(key, ctx, (message, c) -> shaper.shape(message, c, null));
+      AnswerCache.Ready ready = cache.freshReady(key, ctx, shaper);
       if (ready != null) {
         prefetchIfDue(ready.prefetchDue(), key, group, ctx, asked);
         return CompletableFuture.completedFuture(Answer.ready(ready.wire(), ready.rcode(), Answer.CACHE, groupName));
@@ -199,9 +203,14 @@ public class QueryPipeline {
         return CompletableFuture.completedFuture(Answer.of(query.revert(hit.message()), Answer.CACHE, groupName, null));
       }
     }
-    return fetch(key, group, ctx, asked).handle((message, error) -> {
+    return fetch(key, group, ctx, asked).handle((fetched, error) -> {
       if (error == null) {
-        return Answer.of(query.revert(message), upstreamSource, groupName, null);
+        if (fetched.entry() != null && !query.rewritten()) {
+          // served from the entry just stored, like a hit: no parsing or encoding per client
+          AnswerCache.Ready ready = cache.ready(fetched.entry(), ctx, shaper);
+          return Answer.ready(ready.wire(), ready.rcode(), upstreamSource, groupName);
+        }
+        return Answer.of(query.revert(fetched.answer().message().clone()), upstreamSource, groupName, null);
       }
       Message stale = cache.stale(key);
       if (stale != null) {
@@ -218,13 +227,10 @@ public class QueryPipeline {
     }
   }
 
-  /** One upstream exchange per key at a time; the answer is cached before anyone sees a copy. */
-  private CompletableFuture<Message> fetch(CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
+  /** One upstream exchange per key at a time; the answer is cached before anyone sees it. */
+  private CompletableFuture<Fetched> fetch(CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
     return coalescer.resolve(key, () -> group.resolve(OutboundQuery.from(ctx, asked, group.padding()))
-        .thenApply(message -> {
-          cache.put(key, message);
-          return message;
-        }));
+        .thenApply(answer -> new Fetched(answer, cache.put(key, answer.message(), answer.wire()))));
   }
 
   /** RFC 8914 code 23: no upstream could be reached, said in words a person can act on. */
@@ -252,7 +258,7 @@ public class QueryPipeline {
     return groups;
   }
 
-  public Coalescer coalescer() {
+  public Coalescer<?> coalescer() {
     return coalescer;
   }
 

@@ -42,7 +42,7 @@ final class DotConnection {
   private volatile boolean answered;
   private volatile long lastActivityNanos = System.nanoTime();
 
-  private record Pending(OutboundQuery query, CompletableFuture<Message> result, long timer) {}
+  private record Pending(OutboundQuery query, CompletableFuture<UpstreamAnswer> result, long timer) {}
 
   DotConnection(Vertx vertx, NetClient client, UpstreamServer server, SpkiPins pins, UpstreamStats stats) {
     this.vertx = vertx;
@@ -100,8 +100,8 @@ final class DotConnection {
   }
 
   /** Sends {@code query} and completes with the matching answer, or fails within {@code timeoutMs}. */
-  CompletableFuture<Message> exchange(OutboundQuery query, long timeoutMs) {
-    CompletableFuture<Message> result = new CompletableFuture<>();
+  CompletableFuture<UpstreamAnswer> exchange(OutboundQuery query, long timeoutMs) {
+    CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new UpstreamException(Kind.CLOSED, "connection already closed"));
       return result;
@@ -153,9 +153,10 @@ final class DotConnection {
       stats.discarded("answer with an ID not outstanding");
       return;
     }
+    byte[] wire = frame.getBytes();
     Message answer;
     try {
-      answer = new Message(frame.getBytes());
+      answer = new Message(wire);
     } catch (IOException | RuntimeException e) {
       stats.discarded("unparseable answer");
       return;
@@ -167,7 +168,7 @@ final class DotConnection {
     if (pending.remove(id, entry)) {
       vertx.cancelTimer(entry.timer());
       answered = true;
-      entry.result().complete(answer);
+      entry.result().complete(new UpstreamAnswer(answer, wire));
     }
   }
 

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
-import org.xbill.DNS.Message;
 
 /**
  * One DoT server: a small pool of persistent connections and the server's health. Queries go to the
@@ -62,7 +61,7 @@ public final class DotUpstream {
    * Sends one query. A failure on a connection that had already carried answers may only mean the
    * server closed it while idle, so that case is retried once on a fresh connection.
    */
-  CompletableFuture<Message> exchange(OutboundQuery query, long timeoutMs) {
+  CompletableFuture<UpstreamAnswer> exchange(OutboundQuery query, long timeoutMs) {
     long start = System.nanoTime();
     DotConnection connection = pick();
     if (connection == null) {
@@ -83,7 +82,7 @@ public final class DotUpstream {
                 DotConnection fresh = open();
                 return fresh.exchange(query, left);
               }
-              return CompletableFuture.<Message>failedFuture(error);
+              return CompletableFuture.<UpstreamAnswer>failedFuture(error);
             })
         .thenCompose(f -> f)
         .whenComplete((answer, error) -> record(start, error));

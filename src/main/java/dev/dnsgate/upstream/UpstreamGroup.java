@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.xbill.DNS.Message;
 
 /**
  * A set of DoT servers used as one: the strategy orders them per query, a failed attempt moves on to
@@ -73,8 +72,8 @@ public final class UpstreamGroup {
   }
 
   /** Resolves through the servers in strategy order; fails only when every attempt has failed. */
-  public CompletableFuture<Message> resolve(OutboundQuery query) {
-    CompletableFuture<Message> result = new CompletableFuture<>();
+  public CompletableFuture<UpstreamAnswer> resolve(OutboundQuery query) {
+    CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
     attempt(query, order(), 0, System.nanoTime() + totalTimeoutNanos, result, null);
     return result;
   }
@@ -84,7 +83,7 @@ public final class UpstreamGroup {
       List<DotUpstream> order,
       int index,
       long deadline,
-      CompletableFuture<Message> result,
+      CompletableFuture<UpstreamAnswer> result,
       UpstreamException last) {
     long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (index >= order.size() || leftMs <= 0) {

@@ -1,5 +1,6 @@
 package dev.dnsgate.wire;
 
+import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
@@ -10,6 +11,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Fits an answer to the client that asked: its ID, its question exactly as sent, its RD bit, our
@@ -18,6 +20,9 @@ import org.xbill.DNS.Section;
  * with TC=1, so the client retries over TCP (RFC 1035, RFC 2181 section 9).
  */
 public final class ResponseShaper {
+
+  /** An OPT record without options: root owner, type, class (payload), TTL (flags), empty RDATA. */
+  private static final int OPT_LENGTH = 1 + 2 + 2 + 4 + 2;
 
   private final int advertisedPayload;
 
@@ -61,5 +66,26 @@ public final class ResponseShaper {
       header.setRcode(rcode > 0xF ? Rcode.SERVFAIL : rcode);
     }
     return answer.toWire(ctx.answerLimit());
+  }
+
+  /**
+   * What {@link #shape} makes of an answer that has no OPT record, extended rcode or EDNS options of
+   * its own, done on its bytes: our OPT record appended for an EDNS client, nothing for another. The
+   * caller patches ID, RD and question case (see ClientCopy) and checks the size limit.
+   */
+  public byte[] withOwnOpt(byte[] plain, QueryContext ctx) {
+    if (!ctx.edns()) {
+      return plain;
+    }
+    byte[] out = Arrays.copyOf(plain, plain.length + OPT_LENGTH);
+    int p = plain.length; // owner: the root, already 0
+    out[p + 2] = (byte) Type.OPT;
+    out[p + 3] = (byte) (advertisedPayload >>> 8);
+    out[p + 4] = (byte) advertisedPayload;
+    out[p + 7] = (byte) (ctx.dnssecOk() ? ExtendedFlags.DO >>> 8 : 0); // TTL field: rcode, version, flags
+    int additional = (((out[10] & 0xff) << 8) | (out[11] & 0xff)) + 1;
+    out[10] = (byte) (additional >>> 8);
+    out[11] = (byte) additional;
+    return out;
   }
 }

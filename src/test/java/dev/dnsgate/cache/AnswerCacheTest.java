@@ -6,15 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dnsgate.wire.Decoded;
+import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.QueryDecoder;
+import dev.dnsgate.wire.ResponseShaper;
+import dev.dnsgate.wire.Transport;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -56,6 +66,11 @@ class AnswerCacheTest {
     return m;
   }
 
+  /** As the pipeline stores an upstream answer: parsed, and in the bytes it arrived as. */
+  static AnswerCache.Entry put(AnswerCache cache, CacheKey key, Message answer) {
+    return cache.put(key, answer, answer.toWire());
+  }
+
   static long ttlOf(Message m) {
     return m.getSection(Section.ANSWER).get(0).getTTL();
   }
@@ -63,7 +78,7 @@ class AnswerCacheTest {
   @Test
   void ttlsAreCountedDownAndTheEntryExpires() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    cache.put(KEY, answer(Rcode.NOERROR, 300));
+    put(cache, KEY, answer(Rcode.NOERROR, 300));
 
     advance(100);
     assertEquals(200, ttlOf(cache.fresh(KEY).message()));
@@ -76,7 +91,7 @@ class AnswerCacheTest {
   @Test
   void everyHitIsItsOwnCopy() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    cache.put(KEY, answer(Rcode.NOERROR, 300));
+    put(cache, KEY, answer(Rcode.NOERROR, 300));
 
     Message first = cache.fresh(KEY).message();
     first.getHeader().setID(7);
@@ -88,10 +103,10 @@ class AnswerCacheTest {
   @Test
   void ttlClampsApply() throws Exception {
     AnswerCache cache = cache(false, 60, 600);
-    cache.put(KEY, answer(Rcode.NOERROR, 5));
+    put(cache, KEY, answer(Rcode.NOERROR, 5));
     assertEquals(60, ttlOf(cache.fresh(KEY).message()));
 
-    cache.put(KEY, answer(Rcode.NOERROR, 86400));
+    put(cache, KEY, answer(Rcode.NOERROR, 86400));
     assertEquals(600, ttlOf(cache.fresh(KEY).message()));
     advance(600);
     assertNull(cache.fresh(KEY));
@@ -100,7 +115,7 @@ class AnswerCacheTest {
   @Test
   void nxdomainIsCachedForTheSoaMinimum() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    cache.put(KEY, negative(Rcode.NXDOMAIN, 3600, 30));
+    put(cache, KEY, negative(Rcode.NXDOMAIN, 3600, 30));
 
     advance(29);
     assertEquals(Rcode.NXDOMAIN, cache.fresh(KEY).message().getRcode());
@@ -111,7 +126,7 @@ class AnswerCacheTest {
   @Test
   void nodataIsCachedForTheSoaTtlWhenThatIsShorter() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    cache.put(KEY, negative(Rcode.NOERROR, 20, 900));
+    put(cache, KEY, negative(Rcode.NOERROR, 20, 900));
 
     advance(19);
     assertNotNull(cache.fresh(KEY));
@@ -122,7 +137,7 @@ class AnswerCacheTest {
   @Test
   void negativeAnswerWithoutSoaIsNotCached() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    cache.put(KEY, answer(Rcode.NXDOMAIN, -1));
+    put(cache, KEY, answer(Rcode.NXDOMAIN, -1));
 
     assertNull(cache.fresh(KEY));
   }
@@ -130,7 +145,7 @@ class AnswerCacheTest {
   @Test
   void servfailIsRememberedForAFewSecondsOnly() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    cache.put(KEY, answer(Rcode.SERVFAIL, -1));
+    put(cache, KEY, answer(Rcode.SERVFAIL, -1));
 
     advance(4);
     assertEquals(Rcode.SERVFAIL, cache.fresh(KEY).message().getRcode());
@@ -143,10 +158,10 @@ class AnswerCacheTest {
     AnswerCache cache = cache(false, 0, 86400);
     Message truncated = answer(Rcode.NOERROR, 300);
     truncated.getHeader().setFlag(Flags.TC);
-    cache.put(KEY, truncated);
+    put(cache, KEY, truncated);
     assertNull(cache.fresh(KEY));
 
-    cache.put(KEY, answer(Rcode.REFUSED, -1));
+    put(cache, KEY, answer(Rcode.REFUSED, -1));
     assertNull(cache.fresh(KEY));
   }
 
@@ -154,8 +169,8 @@ class AnswerCacheTest {
   void expiredEntriesServeStaleOnlyWhenEnabled() throws Exception {
     AnswerCache withStale = cache(true, 0, 86400);
     AnswerCache without = cache(false, 0, 86400);
-    withStale.put(KEY, answer(Rcode.NOERROR, 60));
-    without.put(KEY, answer(Rcode.NOERROR, 60));
+    put(withStale, KEY, answer(Rcode.NOERROR, 60));
+    put(without, KEY, answer(Rcode.NOERROR, 60));
 
     advance(600);
 
@@ -170,7 +185,7 @@ class AnswerCacheTest {
   @Test
   void popularEntryIsPrefetchedOnceInItsLastTenth() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    cache.put(KEY, answer(Rcode.NOERROR, 100));
+    put(cache, KEY, answer(Rcode.NOERROR, 100));
     for (int i = 0; i < 3; i++) {
       assertFalse(cache.fresh(KEY).prefetchDue());
     }
@@ -187,9 +202,9 @@ class AnswerCacheTest {
     AnswerCache cache = cache(false, 0, 86400);
     CacheKey aaaa = new CacheKey(NAME, Type.AAAA, DClass.IN, false, false, "default");
     CacheKey other = new CacheKey(Name.fromConstantString("other.test."), Type.A, DClass.IN, false, false, "default");
-    cache.put(KEY, answer(Rcode.NOERROR, 300));
-    cache.put(aaaa, answer(Rcode.NOERROR, 300));
-    cache.put(other, answer(Rcode.NOERROR, 300));
+    put(cache, KEY, answer(Rcode.NOERROR, 300));
+    put(cache, aaaa, answer(Rcode.NOERROR, 300));
+    put(cache, other, answer(Rcode.NOERROR, 300));
 
     assertEquals(2, cache.flush(Name.fromConstantString("WWW.example.test.")));
     assertNull(cache.fresh(KEY));
@@ -201,11 +216,68 @@ class AnswerCacheTest {
     AnswerCache cache = new AnswerCache(new AnswerCache.CacheSettings(10, 1 << 20, 0, 86400,
         Duration.ofSeconds(5), false, Duration.ofHours(1), false), () -> now);
     for (int i = 0; i < 100; i++) {
-      cache.put(new CacheKey(Name.fromConstantString("n" + i + ".test."), Type.A, DClass.IN, false, false, "d"),
+      put(cache, new CacheKey(Name.fromConstantString("n" + i + ".test."), Type.A, DClass.IN, false, false, "d"),
           answer(Rcode.NOERROR, 300));
     }
     cache.cleanUp();
 
     assertTrue(cache.size() <= 10, "size " + cache.size());
+  }
+
+  static final ResponseShaper SHAPER = new ResponseShaper(1232);
+  static final QueryDecoder DECODER = new QueryDecoder(1232, SHAPER);
+
+  static QueryContext client(int id, boolean edns) throws Exception {
+    Message query = Message.newQuery(Record.newRecord(Name.fromConstantString("WwW.eXample.test."), Type.A, DClass.IN));
+    query.getHeader().setID(id);
+    if (edns) {
+      query.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+    }
+    return ((Decoded.Query) DECODER.decode(query.toWire(), Transport.UDP, InetAddress.getLoopbackAddress())).context();
+  }
+
+  static Message withOpt(Message answer, EDNSOption option) {
+    answer.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(option)), Section.ADDITIONAL);
+    return answer;
+  }
+
+  @Test
+  void paddedAnswerIsStoredWithoutItsOptAndServedAsTheShaperWouldShapeIt() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    Message upstream = withOpt(answer(Rcode.NOERROR, 300), new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[400]));
+    put(cache, KEY, upstream);
+
+    for (boolean edns : new boolean[] {false, true}) {
+      QueryContext ctx = client(0x1234, edns);
+      byte[] served = cache.freshReady(KEY, ctx, SHAPER).wire();
+      byte[] shaped = SHAPER.shape(answer(Rcode.NOERROR, 300), ctx, null);
+
+      assertEquals(new Message(shaped).toString(), new Message(served).toString(), "EDNS client: " + edns);
+      assertTrue(served.length < 100, "no padding kept: " + served.length + " bytes");
+    }
+  }
+
+  @Test
+  void endToEndOptionsOfTheUpstreamAreKept() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    put(cache, KEY, withOpt(answer(Rcode.NOERROR, 300),
+        new ExtendedErrorCodeOption(ExtendedErrorCodeOption.FILTERED, "by policy")));
+
+    Message served = new Message(cache.freshReady(KEY, client(7, true), SHAPER).wire());
+
+    assertEquals(ExtendedErrorCodeOption.FILTERED,
+        ((ExtendedErrorCodeOption) served.getOPT().getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR).get(0)).getErrorCode());
+  }
+
+  @Test
+  void theEntryJustStoredServesTheMissWithoutCountingAsAHit() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    AnswerCache.Entry stored = put(cache, KEY, answer(Rcode.NOERROR, 100));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0x99, new Message(cache.ready(stored, client(0x99, true), SHAPER).wire()).getHeader().getID());
+    }
+    advance(91);
+
+    assertFalse(cache.fresh(KEY).prefetchDue(), "three misses served are not three hits");
   }
 }

@@ -43,7 +43,7 @@ abstract class UpstreamTestBase {
   }
 
   protected Message resolve(String name) throws Exception {
-    return group.resolve(outbound(DnsClient.query(name, Type.A))).get(5, TimeUnit.SECONDS);
+    return group.resolve(outbound(DnsClient.query(name, Type.A))).get(5, TimeUnit.SECONDS).message();
   }
 
   protected UpstreamException failure(String name) {
