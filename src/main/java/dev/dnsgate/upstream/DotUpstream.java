@@ -66,26 +66,30 @@ public final class DotUpstream {
     DotConnection connection = pick();
     if (connection == null) {
       UpstreamException full = new UpstreamException(Kind.SATURATED, "all connections at their cap");
+      record(start, full);
       return CompletableFuture.failedFuture(full);
     }
     boolean stalePossible = connection.hasAnswered();
-    return connection
-        .exchange(query, timeoutMs)
-        .handle(
-            (answer, error) -> {
-              if (error == null) {
-                return CompletableFuture.completedFuture(answer);
-              }
-              long left = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-              if (stalePossible && isClosedFailure(error) && left > 0) {
-                retire(connection);
-                DotConnection fresh = open();
-                return fresh.exchange(query, left);
-              }
-              return CompletableFuture.<UpstreamAnswer>failedFuture(error);
-            })
-        .thenCompose(f -> f)
-        .whenComplete((answer, error) -> record(start, error));
+    CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
+    connection.exchange(query, timeoutMs).whenComplete((answer, error) -> {
+      long left = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      if (error != null && stalePossible && isClosedFailure(error) && left > 0) {
+        retire(connection);
+        open().exchange(query, left).whenComplete((retried, again) -> complete(result, start, retried, again));
+      } else {
+        complete(result, start, answer, error);
+      }
+    });
+    return result;
+  }
+
+  private void complete(CompletableFuture<UpstreamAnswer> result, long start, UpstreamAnswer answer, Throwable error) {
+    record(start, error);
+    if (error == null) {
+      result.complete(answer);
+    } else {
+      result.completeExceptionally(error);
+    }
   }
 
   private static boolean isClosedFailure(Throwable error) {

@@ -27,6 +27,10 @@ public record OutboundQuery(byte[] wire, Record question) {
   /** RFC 8467 section 4.1: the recommended block size for queries. */
   static final int PADDING_BLOCK = 128;
 
+  private static final int HEADER = 12;
+  /** Root owner, type, class, TTL, RDATA length. */
+  private static final int EMPTY_OPT = 11;
+
   /** Payload size we advertise upstream; over TLS it only bounds what the upstream may send. */
   static final int UPSTREAM_PAYLOAD = 1232;
 
@@ -59,19 +63,30 @@ public record OutboundQuery(byte[] wire, Record question) {
 
   private static OutboundQuery encode(
       Message query, Record question, int flags, List<EDNSOption> options, boolean padding) {
-    query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
-    byte[] wire = query.toWire();
     if (!padding) {
-      return new OutboundQuery(wire, question);
+      query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
+      return new OutboundQuery(query.toWire(), question);
     }
     // The padding option's own 4-byte header counts toward the padded length.
-    int unpadded = wire.length + 4;
+    int unpadded = unpaddedLength(query, question, flags, options) + 4;
     int pad = (PADDING_BLOCK - unpadded % PADDING_BLOCK) % PADDING_BLOCK;
     List<EDNSOption> padded = new ArrayList<>(options);
     padded.add(new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[pad]));
-    query.removeAllRecords(Section.ADDITIONAL);
     query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, padded), Section.ADDITIONAL);
     return new OutboundQuery(query.toWire(), question);
+  }
+
+  /**
+   * The encoded length without padding: counted for the usual query (no options of the client's;
+   * header, question, an OPT record without options), encoded once to measure otherwise.
+   */
+  private static int unpaddedLength(Message query, Record question, int flags, List<EDNSOption> options) {
+    if (options.isEmpty()) {
+      return HEADER + question.getName().length() + 4 + EMPTY_OPT;
+    }
+    Message probe = query.clone();
+    probe.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
+    return probe.toWire().length;
   }
 
   /** Whether {@code answer} answers this query: same name (case-insensitive), type and class. */

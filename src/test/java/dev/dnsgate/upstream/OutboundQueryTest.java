@@ -1,0 +1,46 @@
+package dev.dnsgate.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dnsgate.wire.Decoded;
+import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.QueryDecoder;
+import dev.dnsgate.wire.ResponseShaper;
+import dev.dnsgate.wire.Transport;
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** RFC 8467: every query we send upstream is padded to a whole 128-byte block, whatever it carries. */
+class OutboundQueryTest {
+
+  private static final QueryDecoder DECODER = new QueryDecoder(1232, new ResponseShaper(1232));
+
+  static QueryContext client(String name, List<EDNSOption> options) throws Exception {
+    Message query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
+    query.addRecord(new OPTRecord(1232, 0, 0, 0, options), Section.ADDITIONAL);
+    return ((Decoded.Query) DECODER.decode(query.toWire(), Transport.UDP, InetAddress.getLoopbackAddress())).context();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a.", "example.test.", "a-rather-long-label-to-cross-a-block.and-another.example.test."})
+  void queriesArePaddedToWholeBlocksWithAndWithoutClientOptions(String name) throws Exception {
+    List<EDNSOption> subnet = List.of(new ClientSubnetOption(24, InetAddress.getByName("192.0.2.0")));
+    for (List<EDNSOption> options : List.of(List.<EDNSOption>of(), subnet)) {
+      byte[] wire = OutboundQuery.from(client(name, options), true).wire();
+
+      assertEquals(0, wire.length % OutboundQuery.PADDING_BLOCK, name + " with " + options);
+      assertEquals(options.size(), new Message(wire).getOPT().getOptions().size() - 1, "client options kept");
+    }
+  }
+}
