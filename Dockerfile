@@ -11,7 +11,7 @@ COPY --chown=root:root rules/ /rules/
 USER 10053
 EXPOSE 53/udp 53/tcp 8053/tcp
 # Port 53 without root: the container runtime grants NET_BIND_SERVICE (see deploy/kubernetes).
-ENV JAVA_OPTS="-Xms64m -Xmx256m -XX:+UseParallelGC" \
+ENV JAVA_OPTS="-Xms64m -Xmx144m -XX:+UseParallelGC" \
     QUARKUS_PROFILE=container \
     DNSGATE_RULES_DIR=/rules \
     DNSGATE_RULES_LIST_CACHE_DIR=/tmp/dnsgate-lists

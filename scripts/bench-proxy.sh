@@ -15,7 +15,7 @@ rules:
       list: $BLOCKLIST
     action: block
 YAML
-exec java ${JVM_OPTS:--Xms64m -Xmx256m -XX:+UseParallelGC} \
+exec java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} \
   -Ddnsgate.listen.port="$PORT" \
   -Ddnsgate.upstream.servers="$UPSTREAM_ADDR#$UPSTREAM_NAME" -Ddnsgate.upstream.ca-file="$UPSTREAM_CA" \
   -Ddnsgate.rules.dir="$RULES" -Dquarkus.http.port=0 ${PROXY_EXTRA_OPTS:-} \

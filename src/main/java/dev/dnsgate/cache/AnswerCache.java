@@ -152,25 +152,32 @@ public final class AnswerCache {
       return null;
     }
     long age = ageSeconds(entry);
-    return ready(entry, age, prefetchDue(entry, age), ctx, shaper);
+    return ready(entry, age, prefetchDue(entry, age), ctx, shaper, true);
   }
 
-  /** The answer {@link #put} just stored, for a client whose miss fetched it: not counted as a hit. */
+  /**
+   * The answer {@link #put} just stored, for a client whose miss fetched it: not counted as a hit,
+   * and no template kept, since most entries are never hit (templates would double their memory).
+   */
   public Ready ready(Entry stored, QueryContext ctx, ResponseShaper shaper) {
-    return ready(stored, ageSeconds(stored), false, ctx, shaper);
+    return ready(stored, ageSeconds(stored), false, ctx, shaper, false);
   }
 
-  private Ready ready(Entry entry, long age, boolean prefetch, QueryContext ctx, ResponseShaper shaper) {
+  private Ready ready(Entry entry, long age, boolean prefetch, QueryContext ctx, ResponseShaper shaper,
+      boolean keepTemplate) {
     Template template = ctx.edns() ? entry.withEdns : entry.withoutEdns;
     if (template == null && entry.plain) {
-      template = keep(entry, ctx, new Template(shaper.withOwnOpt(entry.wire, ctx), entry.ttlOffsets));
+      template = new Template(shaper.withOwnOpt(entry.wire, ctx), entry.ttlOffsets);
+      if (keepTemplate) {
+        keep(entry, ctx, template);
+      }
     }
     if (template == null || template.wire().length > ctx.answerLimit()) {
       byte[] shaped = shaper.shape(copy(entry, age, -1), ctx, null);
       int[] offsets = TtlPatcher.ttlOffsets(shaped);
       // a truncated copy (TC, or additional records left out) is right for this client only
       boolean complete = (shaped[2] & 0x02) == 0 && offsets.length == entry.ttls.length;
-      if (template == null && complete) {
+      if (template == null && complete && keepTemplate) {
         keep(entry, ctx, new Template(shaped.clone(), offsets));
       }
       return new Ready(shaped, entry.rcode, prefetch);
@@ -180,13 +187,12 @@ public final class AnswerCache {
     return new Ready(out, entry.rcode, prefetch);
   }
 
-  private static Template keep(Entry entry, QueryContext ctx, Template template) {
+  private static void keep(Entry entry, QueryContext ctx, Template template) {
     if (ctx.edns()) {
       entry.withEdns = template;
     } else {
       entry.withoutEdns = template;
     }
-    return template;
   }
 
   private Entry freshEntry(CacheKey key) {
