@@ -280,4 +280,25 @@ class AnswerCacheTest {
 
     assertFalse(cache.fresh(KEY).prefetchDue(), "three misses served are not three hits");
   }
+
+  @Test
+  void numberedNamesGetDistinctCacheKeyHashes() {
+    java.util.Set<Integer> hashes = new java.util.HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      hashes.add(new CacheKey(Name.fromConstantString(String.format("n%07d.bench.test.", i)), Type.A, DClass.IN,
+          false, false, "default").hashCode());
+    }
+
+    assertTrue(hashes.size() > 99_990, "dnsjava's Name.hashCode gives 66k here; got " + hashes.size());
+  }
+
+  @Test
+  void cacheKeysAreEqualAcrossNameCase() {
+    CacheKey lower = new CacheKey(Name.fromConstantString("www.example.test."), Type.A, DClass.IN, true, false, "d");
+    CacheKey mixed = new CacheKey(Name.fromConstantString("WwW.Example.TEST."), Type.A, DClass.IN, true, false, "d");
+
+    assertEquals(lower, mixed);
+    assertEquals(lower.hashCode(), mixed.hashCode());
+    assertFalse(lower.equals(new CacheKey(lower.name(), Type.A, DClass.IN, false, false, "d")), "DO differs");
+  }
 }
