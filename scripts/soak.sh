@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Soak test of the packaged jar: a steady dnsperf rate for DURATION seconds (default 600) while the
 # rules are edited (hot reload) and the DoT upstream is restarted. Reports, per 30 s segment, the
-# queries lost, separating segments with an upstream restart (fault windows) from the others; and
-# heap after a full GC and open file descriptors at start and end, which must stay flat.
+# queries lost, separating segments with an upstream restart (fault windows) from the others, and
+# heap after a full GC and open file descriptors after every segment, which must reach a plateau.
 # Everything stays on 127.0.0.1. Needs: unbound dnsperf (apt-get install unbound dnsperf).
 # Usage: scripts/soak.sh            DURATION=120 RATE=2000 scripts/soak.sh   (writes RELIABILITY.md)
 set -uo pipefail
@@ -64,8 +64,9 @@ for i in $(seq 1 "$segments"); do
   codes=$(sed -n 's/.*Response codes: *//p' "$WORK/seg.txt")
   if [[ "$event" == upstream* ]]; then LOST_FAULT=$((LOST_FAULT + lost)); SENT_FAULT=$((SENT_FAULT + sent));
   else LOST_CLEAN=$((LOST_CLEAN + lost)); SENT_CLEAN=$((SENT_CLEAN + sent)); fi
-  ROWS="$ROWS| $i | $event | $sent | $lost | $codes |"$'\n'
-  echo "segment $i/$segments: $event sent=$sent lost=$lost ($codes)"
+  seg_heap=$(heap); seg_fds=$(fds)
+  ROWS="$ROWS| $i | $event | $sent | $lost | $codes | $seg_heap | $seg_fds |"$'\n'
+  echo "segment $i/$segments: $event sent=$sent lost=$lost ($codes) heap=${seg_heap}MB fds=$seg_fds"
 done
 HEAP1=$(heap); FD1=$(fds); RSS1=$(rss)
 {
@@ -85,8 +86,8 @@ HEAP1=$(heap); FD1=$(fds); RSS1=$(rss)
   echo "Lost answers outside fault windows: **$LOST_CLEAN of $SENT_CLEAN**; inside fault windows: $LOST_FAULT of $SENT_FAULT"
   echo "(during an upstream outage clients get SERVFAIL with EDE 23 or a cached answer, not silence)."
   echo
-  echo "| segment (30 s) | event | sent | lost | response codes |"
-  echo "|---|---|---|---|---|"
+  echo "| segment (30 s) | event | sent | lost | response codes | heap after GC (MB) | fds |"
+  echo "|---|---|---|---|---|---|---|"
   printf '%s' "$ROWS"
 } > "$ROOT/RELIABILITY.md"
 echo "RELIABILITY.md written: lost outside faults $LOST_CLEAN/$SENT_CLEAN, heap $HEAP0 -> $HEAP1 MB, fds $FD0 -> $FD1"

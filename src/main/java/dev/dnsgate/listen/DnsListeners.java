@@ -83,6 +83,10 @@ public class DnsListeners {
     return tcp.refusedConnections();
   }
 
+  public long tcpBudgetCloses() {
+    return tcp.budgetCloses();
+  }
+
   public long tcpReadTimeouts() {
     return tcp.readTimeouts();
   }

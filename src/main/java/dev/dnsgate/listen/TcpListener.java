@@ -32,6 +32,7 @@ final class TcpListener {
   private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
   private final LongAdder refused = new LongAdder();
   private final LongAdder readTimeouts = new LongAdder();
+  private final LongAdder budgetCloses = new LongAdder();
   private volatile boolean draining;
 
   private TcpListener(Vertx vertx, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
@@ -153,6 +154,7 @@ final class TcpListener {
       inFlight--;
       if (received >= budget) {
         if (inFlight == 0) {
+          budgetCloses.increment();
           socket.close();
         }
       } else if (inFlight == cap - 1) {
@@ -176,6 +178,11 @@ final class TcpListener {
   /** Connections closed at once because a cap was reached. */
   long refusedConnections() {
     return refused.sum();
+  }
+
+  /** Connections closed because they used up their query budget. */
+  long budgetCloses() {
+    return budgetCloses.sum();
   }
 
   /** Connections closed because a message did not arrive in full within the read timeout. */

@@ -102,6 +102,9 @@ public class DnsMetrics {
         .description("Client TCP connections open").register(registry);
     FunctionCounter.builder("dnsgate.tcp.refused", listeners, DnsListeners::refusedTcpConnections)
         .description("Client TCP connections closed at once: total or per-client cap reached").register(registry);
+    FunctionCounter.builder("dnsgate.tcp.budget_closes", listeners, DnsListeners::tcpBudgetCloses)
+        .description("Client TCP connections closed after max-queries-per-connection queries")
+        .register(registry);
     FunctionCounter.builder("dnsgate.tcp.read_timeouts", listeners, DnsListeners::tcpReadTimeouts)
         .description("Client TCP connections closed because a message did not arrive in full in time")
         .register(registry);
@@ -124,6 +127,9 @@ public class DnsMetrics {
           .tag("upstream", name).tag("group", group).register(registry);
       Gauge.builder("dnsgate.upstream.connections", u, DotUpstream::openConnections)
           .description("Established TLS connections").tag("upstream", name).tag("group", group).register(registry);
+      Gauge.builder("dnsgate.upstream.in_flight", u, DotUpstream::inFlight)
+          .description("Queries sent and not yet answered (bounded by connections-per-server x max-in-flight)")
+          .tag("upstream", name).tag("group", group).register(registry);
       FunctionCounter.builder("dnsgate.upstream.connects", u, x -> x.stats().connects())
           .description("TLS connections opened (reconnects included)").tag("upstream", name).tag("group", group)
           .register(registry);

@@ -48,6 +48,7 @@ final class DotConnection {
   private final Context home;
   private final UpstreamStats stats;
   private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+  /** Queries waiting for the next write; bounded, as they are also in {@code pending} (capped by the pool). */
   private final Queue<Buffer> outbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final AtomicInteger silentTimeouts = new AtomicInteger();
@@ -65,7 +66,6 @@ final class DotConnection {
     this.stats = stats;
     // Its own event loop, not the listener's: see EventLoops.
     this.home = EventLoops.forUpstream(vertx);
-    home.runOnContext(v -> startSweeping());
     this.ready =
         Future.<NetSocket>future(
                 promise ->
@@ -74,6 +74,7 @@ final class DotConnection {
             .compose(socket -> checkPins(socket, pins, server))
             .onSuccess(this::attach)
             .onFailure(e -> onClosed(UpstreamException.of(e)));
+    home.runOnContext(v -> startSweeping());
   }
 
   /**

@@ -210,6 +210,11 @@ public final class DotUpstream {
     return (int) pool.stream().filter(DotConnection::isEstablished).count();
   }
 
+  /** Queries sent and not yet answered, over all connections (bounded by connections x their cap). */
+  public int inFlight() {
+    return pool.stream().mapToInt(DotConnection::inFlight).sum();
+  }
+
   void close() {
     closed = true;
     vertx.cancelTimer(idleTimer);

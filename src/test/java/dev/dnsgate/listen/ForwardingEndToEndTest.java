@@ -343,6 +343,7 @@ class ForwardingEndToEndTest {
 
   @Test
   void tcpConnectionIsClosedAfterItsQueryBudget() throws Exception {
+    long closesBefore = listeners.tcpBudgetCloses();
     try (DnsClient.TcpSession session = client.tcpSession()) {
       int answered = 0;
       try {
@@ -356,6 +357,8 @@ class ForwardingEndToEndTest {
       }
       assertEquals(20, answered, "the test profile allows 20 queries per connection");
     }
+    dev.dnsgate.testing.Eventually.await("the close is counted",
+        () -> listeners.tcpBudgetCloses() == closesBefore + 1, 5_000);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.dnsgate.listen.DnsListeners;
 import dev.dnsgate.testing.DnsClient;
 import dev.dnsgate.testing.DotUpstreamsResource;
 import dev.dnsgate.testing.Eventually;
+import dev.dnsgate.testing.ScriptedDotServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -154,6 +155,30 @@ class OperationsEndToEndTest {
     assertTrue(metric("dnsgate_rule_hits_total", "rule=\"ads\"") >= 1);
     assertTrue(get(metrics).contains("dnsgate_query_duration_seconds_bucket"), "latency histogram");
     assertTrue(!get(metrics).contains("counted.example.test"), "no query name ever becomes a label");
+  }
+
+  @Test
+  void upstreamQueriesInFlightAreAGaugeThatReturnsToZero() throws Exception {
+    DotUpstreamsResource.primary.script(q -> ScriptedDotServer.standard(q).delayed(500));
+    java.util.concurrent.CompletableFuture<Message> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new DnsClient(listeners.port()).udp(DnsClient.query("slow-gauge.example.test.", Type.A));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    Eventually.await("the pending query shows", () -> gauge("dnsgate_upstream_in_flight") >= 1, 5000);
+    assertEquals(Rcode.NOERROR, answer.get(5, java.util.concurrent.TimeUnit.SECONDS).getRcode());
+    Eventually.await("and is gone once answered", () -> gauge("dnsgate_upstream_in_flight") == 0, 5000);
+  }
+
+  private double gauge(String name) {
+    try {
+      return metric(name);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
