@@ -93,8 +93,8 @@ public class QueryPipeline {
     UpstreamSettings defaults = UpstreamSettings.from(config.upstream());
     groups.put(Verdict.DEFAULT_GROUP, new UpstreamGroup(vertx, defaults));
     config.upstream().groups().forEach((name, group) -> groups.put(name, new UpstreamGroup(vertx,
-        defaults.withServers(group.servers().stream().map(UpstreamServer::parse).toList())
-            .withStrategy(group.strategy().orElse(defaults.strategy())))));
+        defaults.forGroup(group.servers().stream().map(UpstreamServer::parse).toList(),
+            group.strategy().orElse(defaults.strategy())))));
   }
 
   /**

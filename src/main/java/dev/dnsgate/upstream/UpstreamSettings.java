@@ -38,21 +38,10 @@ public record UpstreamSettings(
         config.probeInterval());
   }
 
-  public UpstreamSettings withServers(List<UpstreamServer> newServers) {
+  /** The same settings for another set of servers with their own strategy (an upstream group). */
+  public UpstreamSettings forGroup(List<UpstreamServer> groupServers, Strategy groupStrategy) {
     return new UpstreamSettings(
-        newServers, strategy, caFile, spkiPins, attemptTimeout, totalTimeout, padding,
-        connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
-  }
-
-  public UpstreamSettings withStrategy(Strategy newStrategy) {
-    return new UpstreamSettings(
-        servers, newStrategy, caFile, spkiPins, attemptTimeout, totalTimeout, padding,
-        connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
-  }
-
-  public UpstreamSettings withPins(Map<String, List<String>> newPins) {
-    return new UpstreamSettings(
-        servers, strategy, caFile, newPins, attemptTimeout, totalTimeout, padding,
+        groupServers, groupStrategy, caFile, spkiPins, attemptTimeout, totalTimeout, padding,
         connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
   }
 

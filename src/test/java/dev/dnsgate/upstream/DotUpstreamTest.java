@@ -1,5 +1,7 @@
 package dev.dnsgate.upstream;
 
+import static dev.dnsgate.upstream.UpstreamTestSupport.addresses;
+import static dev.dnsgate.upstream.UpstreamTestSupport.pinned;
 import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,7 +59,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   void pinMismatchIsAHardFailure() {
     ScriptedDotServer good = server("dot.test");
     String otherKey = pinOf("wrong.test.pem");
-    group = new UpstreamGroup(vertx, settings(good).withPins(Map.of("dot.test", List.of(otherKey))));
+    group = new UpstreamGroup(vertx, pinned(Map.of("dot.test", List.of(otherKey)), good));
 
     assertEquals(Kind.PIN_MISMATCH, failure("x.example.test.").kind());
     assertTrue(good.received().isEmpty());
@@ -67,7 +69,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   void matchingPinIsAccepted() throws Exception {
     ScriptedDotServer good = server("dot.test");
     List<String> pins = List.of(pinOf("wrong.test.pem"), pinOf("dot.test.pem"));
-    group = new UpstreamGroup(vertx, settings(good).withPins(Map.of("dot.test", pins)));
+    group = new UpstreamGroup(vertx, pinned(Map.of("dot.test", pins), good));
 
     assertEquals(Rcode.NOERROR, resolve("pinned.example.test.").getRcode());
   }
@@ -129,7 +131,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     NetServer mute = vertx.createNetServer().connectHandler(socket -> { });
     int port = mute.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get().actualPort();
     UpstreamSettings settings =
-        settings().withServers(List.of(UpstreamServer.parse("127.0.0.1:" + port + "#dot.test")));
+        settings().forGroup(List.of(UpstreamServer.parse("127.0.0.1:" + port + "#dot.test")), Strategy.FAILOVER);
     group = new UpstreamGroup(vertx, settings);
 
     long start = System.nanoTime();
@@ -144,7 +146,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     ScriptedDotServer slow = server("dot.test");
     ScriptedDotServer quick = server("dot.test");
     slow.script(q -> ScriptedDotServer.standard(q).delayed(40));
-    group = new UpstreamGroup(vertx, settings(slow, quick).withStrategy(Strategy.FASTEST));
+    group = new UpstreamGroup(vertx, settings().forGroup(addresses(slow, quick), Strategy.FASTEST));
 
     for (int i = 0; i < 40; i++) {
       resolve("q" + i + ".example.test.");

@@ -20,13 +20,16 @@ final class UpstreamTestSupport {
   private UpstreamTestSupport() {}
 
   static UpstreamSettings settings(ScriptedDotServer... servers) {
-    List<UpstreamServer> list =
-        Arrays.stream(servers).map(s -> UpstreamServer.parse("127.0.0.1:" + s.port() + "#dot.test")).toList();
+    return pinned(Map.of(), servers);
+  }
+
+  /** Settings whose servers must present a key in {@code pins} (TLS name to base64 SPKI hashes). */
+  static UpstreamSettings pinned(Map<String, List<String>> pins, ScriptedDotServer... servers) {
     return new UpstreamSettings(
-        list,
+        addresses(servers),
         Strategy.FAILOVER,
         Optional.of(TestFiles.tls("test-ca.pem")),
-        Map.of(),
+        pins,
         Duration.ofMillis(1000),
         Duration.ofMillis(2500),
         true,
@@ -35,6 +38,10 @@ final class UpstreamTestSupport {
         Duration.ofSeconds(8),
         2,
         Duration.ofMillis(50));
+  }
+
+  static List<UpstreamServer> addresses(ScriptedDotServer... servers) {
+    return Arrays.stream(servers).map(s -> UpstreamServer.parse("127.0.0.1:" + s.port() + "#dot.test")).toList();
   }
 
   static OutboundQuery outbound(Message clientQuery) {
