@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -63,11 +62,7 @@ final class RuleFileYaml {
       }
       throw new RuleFileException(file + ":" + line, "not UTF-8 text (byte " + in.position() + ")");
     }
-    try {
-      decoder.flush(out);
-    } catch (IllegalStateException e) {
-      throw new RuleFileException(file.toString(), "not UTF-8 text");
-    }
+    decoder.flush(out);
     return out.flip().toString();
   }
 
