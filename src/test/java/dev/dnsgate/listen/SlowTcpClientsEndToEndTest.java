@@ -98,10 +98,10 @@ class SlowTcpClientsEndToEndTest {
     byte[] query = DnsClient.query("split.example.test.", Type.A).toWire();
     try (DnsClient.TcpSession session = client.tcpSession()) {
       for (int round = 0; round < 3; round++) {
-        // each message arrives in two parts 300 ms apart: three messages take longer than one read
-        // timeout in total, but each is complete within it
+        // each message arrives in two parts 200 ms apart: three messages take longer than one read
+        // timeout (500 ms) in total, but each is complete well within it
         session.sendRaw(new byte[] {0, (byte) query.length, query[0]});
-        pause(300);
+        pause(200);
         session.sendRaw(java.util.Arrays.copyOfRange(query, 1, query.length));
 
         assertEquals(Rcode.NOERROR, new Message(session.receive()).getRcode());
