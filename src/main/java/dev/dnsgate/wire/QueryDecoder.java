@@ -49,6 +49,11 @@ public final class QueryDecoder {
     if (header.getCount(Section.QUESTION) != 1) {
       return reply(query, Rcode.FORMERR, transport, "question count " + header.getCount(Section.QUESTION));
     }
+    if (query.getQuestion() == null) {
+      // dnsjava accepts a message cut short when its TC bit is set, question and all (found by
+      // RuleFileFuzzTest: such a query reached the rules without a question)
+      return reply(query, Rcode.FORMERR, transport, "question cut off");
+    }
     int optCount = 0;
     for (Record r : query.getSection(Section.ADDITIONAL)) {
       if (r instanceof OPTRecord) {

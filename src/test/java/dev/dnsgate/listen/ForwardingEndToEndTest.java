@@ -231,13 +231,18 @@ class ForwardingEndToEndTest {
     garbageBody[0] = 0x12;
     garbageBody[1] = 0x34;
 
+    // a header claiming one question, with TC set and nothing after it: dnsjava parses it (no question)
+    byte[] truncatedQuestion = {0x12, 0x35, 0x07, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+
     byte[] formerr = client.udpRaw(garbageBody, 2000);
+    byte[] noQuestion = client.udpRaw(truncatedQuestion, 2000);
     byte[] shortPacket = client.udpRaw(new byte[] {1, 2, 3}, 300);
 
     assertNotNull(formerr);
     Message parsed = new Message(formerr);
     assertEquals(0x1234, parsed.getHeader().getID());
     assertEquals(Rcode.FORMERR, parsed.getRcode());
+    assertEquals(Rcode.FORMERR, new Message(noQuestion).getRcode());
     assertNull(shortPacket, "unreadable bytes are dropped");
     assertEquals(Rcode.NOERROR, client.udp(new Message(valid)).getRcode());
   }

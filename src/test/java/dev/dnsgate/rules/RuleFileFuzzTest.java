@@ -1,10 +1,16 @@
 package dev.dnsgate.rules;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.dnsgate.rules.match.ListSources;
+import dev.dnsgate.wire.Decoded;
+import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.QueryDecoder;
+import dev.dnsgate.wire.ResponseShaper;
+import dev.dnsgate.wire.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,7 +21,9 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
@@ -55,6 +63,35 @@ class RuleFileFuzzTest {
       for (int type : new int[] {Type.A, Type.AAAA, Type.PTR, Type.ANY}) {
         rules.evaluate(new RuleQuery(Name.fromString(name), type, DClass.IN, InetAddress.getLoopbackAddress()), null);
       }
+    }
+  }
+
+  private static final ResponseShaper SHAPER = new ResponseShaper(1232);
+  private static final QueryDecoder DECODER = new QueryDecoder(1232, SHAPER);
+  /** The rules this repository ships (split horizon, blocking, rewrite), loaded once. */
+  private static final RuleSet SHIPPED = RuleLoaderTest.loader().load(
+      new RuleEnvironment(Path.of("rules"), new ListSources(DIR.resolve("cache"), Duration.ofDays(1)), Set.of("default")));
+
+  /**
+   * Any packet through decode, the shipped rules and shaping: a rule's answer fits the client's
+   * limit and carries its ID; anything else is forwarded to a group that exists. Seeded with the
+   * malformed packets of QueryPathFuzzTest and queries for the names the shipped rules act on.
+   */
+  @FuzzTest(maxDuration = "60s")
+  void anyPacketThroughTheShippedRulesIsAnsweredOrForwarded(byte[] packet) throws Exception {
+    if (!(DECODER.decode(packet, Transport.UDP, InetAddress.getLoopbackAddress()) instanceof Decoded.Query query)) {
+      return; // dropped or answered with an error before the rules: QueryPathFuzzTest's part
+    }
+    QueryContext ctx = query.context();
+    Record question = ctx.question();
+    RuleQuery asked = new RuleQuery(question.getName(), question.getType(), question.getDClass(), ctx.client());
+    Verdict verdict = SHIPPED.evaluate(asked, null);
+    if (verdict.outcome() instanceof Outcome.Answer answer) {
+      byte[] wire = SHAPER.shape(asked.revert(answer.message().clone()), ctx, answer.ede());
+      assertTrue(wire.length <= ctx.answerLimit(), "fits the client's limit");
+      assertEquals(ctx.id(), new Message(wire).getHeader().getID());
+    } else {
+      assertEquals("default", ((Outcome.Forward) verdict.outcome()).group());
     }
   }
 

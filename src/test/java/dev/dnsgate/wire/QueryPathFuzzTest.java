@@ -1,6 +1,7 @@
 package dev.dnsgate.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -30,6 +31,7 @@ class QueryPathFuzzTest {
       Decoded decoded = DECODER.decode(packet, transport, InetAddress.getLoopbackAddress());
       if (decoded instanceof Decoded.Query query) {
         QueryContext ctx = query.context();
+        assertNotNull(ctx.question(), "a query reaches the rules only with its question");
         byte[] wire = SHAPER.shape(Responses.error(ctx, Rcode.SERVFAIL), ctx, null);
         assertTrue(wire.length <= ctx.answerLimit(), "answer fits the client's limit");
         Message reply = new Message(wire);
