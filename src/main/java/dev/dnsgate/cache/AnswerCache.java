@@ -7,6 +7,7 @@ import dev.dnsgate.wire.ClientCopy;
 import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.ResponseShaper;
+import dev.dnsgate.wire.WireBytes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -231,9 +232,17 @@ public final class AnswerCache {
     if (ttl <= 0) {
       return null;
     }
-    byte[] wire = plainCopy(answer, received);
-    boolean plain = wire != null;
-    if (!plain) {
+    ReusableWire.Reusable reusable = reusable(answer, received);
+    boolean plain = reusable != null;
+    byte[] wire;
+    int[] offsets;
+    if (plain) {
+      wire = Arrays.copyOf(received, reusable.end());
+      if (reusable.end() < received.length) {
+        WireBytes.addToAdditionalCount(wire, -1); // the upstream's OPT record is cut off
+      }
+      offsets = reusable.ttlOffsets();
+    } else {
       try {
         wire = withoutHopByHopOptions(answer).toWire();
       } catch (RuntimeException e) {
@@ -241,8 +250,8 @@ public final class AnswerCache {
         // UpstreamAnswerFuzzTest, input "wks-without-services"): such an answer is not cached
         return null;
       }
+      offsets = TtlPatcher.ttlOffsets(wire);
     }
-    int[] offsets = TtlPatcher.ttlOffsets(wire);
     TtlPatcher.clamp(wire, offsets, settings.minTtl(), settings.maxTtl());
     long now = clock.nanos();
     long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
@@ -253,25 +262,15 @@ public final class AnswerCache {
   }
 
   /**
-   * The received bytes without their OPT record, when it carries nothing to keep (only hop-by-hop
-   * options such as padding, no extended rcode); null when the answer must be encoded afresh.
+   * The received bytes can be kept, minus their OPT record, when that carries nothing to keep (only
+   * hop-by-hop options such as padding, no extended rcode); null when the answer must be encoded afresh.
    */
-  private static byte[] plainCopy(Message answer, byte[] received) {
+  private static ReusableWire.Reusable reusable(Message answer, byte[] received) {
     OPTRecord opt = answer.getOPT();
     if (opt != null && (opt.getExtendedRcode() != 0 || !EdnsOptions.endToEnd(opt).isEmpty())) {
       return null;
     }
-    int end = ReusableWire.endWithoutOpt(received);
-    if (end < 0) {
-      return null;
-    }
-    byte[] plain = Arrays.copyOf(received, end);
-    if (opt != null) {
-      int additional = (((plain[10] & 0xff) << 8) | (plain[11] & 0xff)) - 1;
-      plain[10] = (byte) (additional >>> 8);
-      plain[11] = (byte) additional;
-    }
-    return plain;
+    return ReusableWire.check(received);
   }
 
   /**

@@ -1,5 +1,9 @@
 package dev.dnsgate.cache;
 
+import static dev.dnsgate.wire.WireBytes.u16;
+
+import java.util.Arrays;
+import org.xbill.DNS.Header;
 import org.xbill.DNS.Type;
 
 /**
@@ -11,59 +15,66 @@ import org.xbill.DNS.Type;
  */
 final class ReusableWire {
 
-  private static final int HEADER = 12;
-
   private ReusableWire() {}
 
   /**
-   * Where the bytes to keep end: the offset of the OPT record when it is the only one and the last
-   * record of the additional section, the message's length when there is none; -1 when the bytes
-   * cannot be reused.
+   * Bytes that can be reused, found in one walk.
+   *
+   * @param end where the bytes to keep end: the offset of the OPT record when it is the only one and
+   *     the last record of the additional section, the message's length when there is none
+   * @param ttlOffsets the TTL fields of the records kept (see TtlPatcher)
    */
-  static int endWithoutOpt(byte[] wire) {
+  record Reusable(int end, int[] ttlOffsets) {}
+
+  /** The bytes to keep and their TTL fields, or null when they cannot be reused. */
+  static Reusable check(byte[] wire) {
     try {
       return walk(wire);
     } catch (IndexOutOfBoundsException e) {
-      return -1; // dnsjava parsed these bytes, so not expected; bytes from outside never throw here
+      return null; // dnsjava parsed these bytes, so not expected; bytes from outside never throw here
     }
   }
 
-  private static int walk(byte[] wire) {
+  private static Reusable walk(byte[] wire) {
     if (u16(wire, 4) != 1) {
-      return -1;
+      return null;
     }
     boolean[] labels = new boolean[wire.length];
     int records = u16(wire, 6) + u16(wire, 8) + u16(wire, 10);
     int firstAdditional = records - u16(wire, 10);
-    int pos = name(wire, HEADER, labels);
+    int pos = name(wire, Header.LENGTH, labels);
     if (pos < 0) {
-      return -1;
+      return null;
     }
     pos += 4;
+    int[] ttlOffsets = new int[records];
+    int ttls = 0;
     int optStart = -1;
     for (int i = 0; i < records; i++) {
       int start = pos;
       pos = name(wire, pos, labels);
       if (pos < 0) {
-        return -1;
+        return null;
       }
       int type = u16(wire, pos);
       int rdata = pos + 10;
       int end = rdata + u16(wire, pos + 8);
       if (type == Type.OPT) {
         if (i != records - 1 || i < firstAdditional) {
-          return -1; // an OPT record anywhere else is not the message's EDNS record
+          return null; // an OPT record anywhere else is not the message's EDNS record
         }
         optStart = start;
-      } else if (!namesInRdata(wire, type, rdata, end, labels)) {
-        return -1;
+      } else if (namesInRdata(wire, type, rdata, end, labels)) {
+        ttlOffsets[ttls++] = pos + 4;
+      } else {
+        return null;
       }
       pos = end;
     }
     if (pos != wire.length) {
-      return -1;
+      return null;
     }
-    return optStart >= 0 ? optStart : pos;
+    return new Reusable(optStart >= 0 ? optStart : pos, Arrays.copyOf(ttlOffsets, ttls));
   }
 
   /** Checks the names inside the RDATA of the types we know; false for any other type. */
@@ -103,9 +114,5 @@ final class ReusableWire {
       }
       pos += length + 1;
     }
-  }
-
-  private static int u16(byte[] b, int i) {
-    return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
   }
 }

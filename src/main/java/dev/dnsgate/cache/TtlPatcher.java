@@ -1,5 +1,7 @@
 package dev.dnsgate.cache;
 
+import static dev.dnsgate.wire.WireBytes.u16;
+
 import java.util.Arrays;
 import org.xbill.DNS.Type;
 
@@ -88,10 +90,6 @@ final class TtlPatcher {
       }
       pos += length + 1;
     }
-  }
-
-  private static int u16(byte[] b, int i) {
-    return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
   }
 
   private static long u32(byte[] b, int i) {

@@ -7,6 +7,7 @@ import dev.dnsgate.rules.Rule;
 import dev.dnsgate.wire.ClientCopy;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.ResponseShaper;
+import dev.dnsgate.wire.WireBytes;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Section;
@@ -53,7 +54,7 @@ final class RuleAnswers {
       return false;
     }
     for (int section = Section.ANSWER; section <= Section.ADDITIONAL; section++) {
-      int inWire = ((shaped[4 + 2 * section] & 0xff) << 8) | (shaped[5 + 2 * section] & 0xff);
+      int inWire = WireBytes.u16(shaped, 4 + 2 * section);
       if (inWire != shapedMessage.getHeader().getCount(section)) {
         return false;
       }

@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.WireBytes;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.DClass;
@@ -8,6 +9,7 @@ import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.GenericEDNSOption;
+import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -26,10 +28,6 @@ public record OutboundQuery(byte[] wire, Record question) {
 
   /** RFC 8467 section 4.1: the recommended block size for queries. */
   static final int PADDING_BLOCK = 128;
-
-  private static final int HEADER = 12;
-  /** Root owner, type, class, TTL, RDATA length. */
-  private static final int EMPTY_OPT = 11;
 
   /** Payload size we advertise upstream; over TLS it only bounds what the upstream may send. */
   static final int UPSTREAM_PAYLOAD = 1232;
@@ -82,7 +80,7 @@ public record OutboundQuery(byte[] wire, Record question) {
    */
   private static int unpaddedLength(Message query, Record question, int flags, List<EDNSOption> options) {
     if (options.isEmpty()) {
-      return HEADER + question.getName().length() + 4 + EMPTY_OPT;
+      return Header.LENGTH + question.getName().length() + 4 + WireBytes.EMPTY_OPT_LENGTH;
     }
     Message probe = query.clone();
     probe.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);

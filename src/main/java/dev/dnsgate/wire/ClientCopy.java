@@ -11,8 +11,7 @@ public final class ClientCopy {
 
   public static byte[] of(byte[] template, QueryContext ctx) {
     byte[] out = template.clone();
-    out[0] = (byte) (ctx.id() >>> 8);
-    out[1] = (byte) ctx.id();
+    WireBytes.put16(out, 0, ctx.id());
     out[2] = (byte) ((out[2] & ~0x01) | (ctx.packet()[2] & 0x01));
     System.arraycopy(ctx.packet(), 12, out, 12, ctx.question().getName().length());
     return out;

@@ -32,7 +32,7 @@ public final class QueryDecoder {
     if (packet.length < Header.LENGTH) {
       return new Decoded.Drop("shorter than a DNS header");
     }
-    int flags = ((packet[2] & 0xff) << 8) | (packet[3] & 0xff);
+    int flags = WireBytes.u16(packet, 2);
     if ((flags & 0x8000) != 0) {
       return new Decoded.Drop("a response, not a query");
     }

@@ -21,9 +21,6 @@ import org.xbill.DNS.Type;
  */
 public final class ResponseShaper {
 
-  /** An OPT record without options: root owner, type, class (payload), TTL (flags), empty RDATA. */
-  private static final int OPT_LENGTH = 1 + 2 + 2 + 4 + 2;
-
   private final int advertisedPayload;
 
   public ResponseShaper(int advertisedPayload) {
@@ -77,15 +74,12 @@ public final class ResponseShaper {
     if (!ctx.edns()) {
       return plain;
     }
-    byte[] out = Arrays.copyOf(plain, plain.length + OPT_LENGTH);
+    byte[] out = Arrays.copyOf(plain, plain.length + WireBytes.EMPTY_OPT_LENGTH);
     int p = plain.length; // owner: the root, already 0
     out[p + 2] = (byte) Type.OPT;
-    out[p + 3] = (byte) (advertisedPayload >>> 8);
-    out[p + 4] = (byte) advertisedPayload;
+    WireBytes.put16(out, p + 3, advertisedPayload);
     out[p + 7] = (byte) (ctx.dnssecOk() ? ExtendedFlags.DO >>> 8 : 0); // TTL field: rcode, version, flags
-    int additional = (((out[10] & 0xff) << 8) | (out[11] & 0xff)) + 1;
-    out[10] = (byte) (additional >>> 8);
-    out[11] = (byte) additional;
+    WireBytes.addToAdditionalCount(out, 1);
     return out;
   }
 }

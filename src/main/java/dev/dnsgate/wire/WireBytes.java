@@ -1,0 +1,31 @@
+package dev.dnsgate.wire;
+
+/**
+ * The few fixed-size fields of a DNS message in wire form (RFC 1035 section 4.1) that the proxy reads
+ * or patches in place instead of parsing: 16-bit values and the header's additional-records count.
+ */
+public final class WireBytes {
+
+  /** An OPT record without options: root owner, type, class (payload), TTL (flags), empty RDATA. */
+  public static final int EMPTY_OPT_LENGTH = 1 + 2 + 2 + 4 + 2;
+
+  /** Offset of ARCOUNT in the header. */
+  private static final int ADDITIONAL_COUNT = 10;
+
+  private WireBytes() {}
+
+  /** The unsigned 16-bit value at {@code offset}, network byte order. */
+  public static int u16(byte[] bytes, int offset) {
+    return ((bytes[offset] & 0xff) << 8) | (bytes[offset + 1] & 0xff);
+  }
+
+  public static void put16(byte[] bytes, int offset, int value) {
+    bytes[offset] = (byte) (value >>> 8);
+    bytes[offset + 1] = (byte) value;
+  }
+
+  /** Adds {@code delta} to the header's count of additional records (an OPT record added or cut off). */
+  public static void addToAdditionalCount(byte[] message, int delta) {
+    put16(message, ADDITIONAL_COUNT, u16(message, ADDITIONAL_COUNT) + delta);
+  }
+}
