@@ -227,7 +227,10 @@ public interface DnsgateConfig {
     /** Most queries outstanding on one connection; with every connection at the cap, the next upstream is tried. */
     int maxInFlightPerConnection();
 
-    /** Idle connections close before the server's own idle timeout would cut them. */
+    /**
+     * Idle connections close after this when the server did not send its own idle timeout (RFC 7828
+     * edns-tcp-keepalive); with one, a second before that runs out.
+     */
     Duration idleTimeout();
 
     /** Consecutive failures after which a server is taken out and probed in the background. */

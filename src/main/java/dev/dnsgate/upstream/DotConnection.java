@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.TcpKeepaliveOption;
 
 /**
  * One persistent TLS connection to one upstream, carrying many queries at once (RFC 7766 pipelining,
@@ -43,6 +46,7 @@ final class DotConnection {
   private static final int SILENT_TIMEOUTS_BEFORE_CLOSE = 3;
   /** How often outstanding queries are checked against their deadlines: the timeouts' precision. */
   static final long SWEEP_MILLIS = 20;
+  private static final long SERVER_IDLE_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Vertx vertx;
   private final Context home;
@@ -58,6 +62,8 @@ final class DotConnection {
   private volatile boolean closed;
   private volatile boolean answered;
   private volatile long lastActivityNanos = System.nanoTime();
+  /** How long the server lets this connection idle (RFC 7828 edns-tcp-keepalive); negative: not said. */
+  private volatile long serverIdleNanos = -1;
 
   private record Pending(OutboundQuery query, CompletableFuture<UpstreamAnswer> result, long deadlineNanos) {}
 
@@ -206,6 +212,7 @@ final class DotConnection {
     }
     if (pending.remove(id, entry)) {
       answered = true;
+      noteServerIdleTimeout(answer);
       entry.result().complete(new UpstreamAnswer(answer, wire));
     }
   }
@@ -252,8 +259,34 @@ final class DotConnection {
     return pending.size();
   }
 
-  boolean idleLongerThan(long nanos) {
-    return pending.isEmpty() && System.nanoTime() - lastActivityNanos > nanos;
+  /**
+   * RFC 7828: the newest timeout the server sent replaces any earlier one. We close a second before
+   * it runs out (half of it when shorter), so that we, not the server, end an idle connection and no
+   * query is sent onto one that the server is closing.
+   */
+  private void noteServerIdleTimeout(Message answer) {
+    OPTRecord opt = answer.getOPT();
+    if (opt == null) {
+      return;
+    }
+    for (EDNSOption option : opt.getOptions(EDNSOption.Code.TCP_KEEPALIVE)) {
+      if (option instanceof TcpKeepaliveOption keepalive && keepalive.getTimeout().isPresent()) {
+        long timeout = TimeUnit.MILLISECONDS.toNanos(keepalive.getTimeout().getAsInt() * 100L);
+        long allowed = Math.max(timeout - SERVER_IDLE_MARGIN_NANOS, timeout / 2);
+        if (allowed != serverIdleNanos) {
+          serverIdleNanos = allowed;
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether nothing is outstanding and nothing was read for longer than the server allows (RFC 7828),
+   * or than {@code defaultNanos} when it did not say.
+   */
+  boolean idleLongerThan(long defaultNanos) {
+    long allowed = serverIdleNanos >= 0 ? serverIdleNanos : defaultNanos;
+    return pending.isEmpty() && System.nanoTime() - lastActivityNanos > allowed;
   }
 
   void close() {

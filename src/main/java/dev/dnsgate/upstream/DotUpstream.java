@@ -25,6 +25,8 @@ public final class DotUpstream {
    * over the pool spreads TLS work over the cores (one connection capped forward-unique at ~40k qps).
    */
   private static final int SPREAD_AT = 8;
+  /** How often idle connections are looked for: well inside the margin DotConnection keeps (1 s). */
+  private static final long IDLE_CHECK_MILLIS = 250;
   /** Weight of the newest sample in the latency moving average. */
   private static final double EWMA_WEIGHT = 0.2;
 
@@ -53,7 +55,7 @@ public final class DotUpstream {
     long idleNanos = settings.idleTimeout().toNanos();
     this.idleTimer =
         vertx.setPeriodic(
-            Math.max(100, settings.idleTimeout().toMillis() / 4),
+            IDLE_CHECK_MILLIS,
             t -> pool.stream().filter(c -> c.idleLongerThan(idleNanos)).forEach(this::retire));
   }
 

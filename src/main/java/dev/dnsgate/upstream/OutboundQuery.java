@@ -15,6 +15,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TcpKeepaliveOption;
 import org.xbill.DNS.Type;
 
 /**
@@ -28,6 +29,12 @@ public record OutboundQuery(byte[] wire, Record question) {
 
   /** RFC 8467 section 4.1: the recommended block size for queries. */
   static final int PADDING_BLOCK = 128;
+
+  /**
+   * RFC 7828 edns-tcp-keepalive without a timeout: asks the server how long it keeps an idle
+   * connection open, so that ours can stay open that long (see DotConnection).
+   */
+  private static final EDNSOption ASK_IDLE_TIMEOUT = new TcpKeepaliveOption();
 
   /** Payload size we advertise upstream; over TLS it only bounds what the upstream may send. */
   static final int UPSTREAM_PAYLOAD = 1232;
@@ -60,27 +67,28 @@ public record OutboundQuery(byte[] wire, Record question) {
   }
 
   private static OutboundQuery encode(
-      Message query, Record question, int flags, List<EDNSOption> options, boolean padding) {
-    if (!padding) {
-      query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
-      return new OutboundQuery(query.toWire(), question);
+      Message query, Record question, int flags, List<EDNSOption> clientOptions, boolean padding) {
+    List<EDNSOption> options = new ArrayList<>(clientOptions.size() + 2);
+    options.addAll(clientOptions);
+    options.add(ASK_IDLE_TIMEOUT);
+    if (padding) {
+      // The padding option's own 4-byte header counts toward the padded length.
+      int unpadded = unpaddedLength(query, flags, clientOptions, options) + 4;
+      int pad = (PADDING_BLOCK - unpadded % PADDING_BLOCK) % PADDING_BLOCK;
+      options.add(new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[pad]));
     }
-    // The padding option's own 4-byte header counts toward the padded length.
-    int unpadded = unpaddedLength(query, question, flags, options) + 4;
-    int pad = (PADDING_BLOCK - unpadded % PADDING_BLOCK) % PADDING_BLOCK;
-    List<EDNSOption> padded = new ArrayList<>(options);
-    padded.add(new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[pad]));
-    query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, padded), Section.ADDITIONAL);
+    query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
     return new OutboundQuery(query.toWire(), question);
   }
 
   /**
    * The encoded length without padding: counted for the usual query (no options of the client's;
-   * header, question, an OPT record without options), encoded once to measure otherwise.
+   * header, question, an OPT record with our empty keepalive option), encoded once to measure otherwise.
    */
-  private static int unpaddedLength(Message query, Record question, int flags, List<EDNSOption> options) {
-    if (options.isEmpty()) {
-      return Header.LENGTH + question.getName().length() + 4 + WireBytes.EMPTY_OPT_LENGTH;
+  private static int unpaddedLength(
+      Message query, int flags, List<EDNSOption> clientOptions, List<EDNSOption> options) {
+    if (clientOptions.isEmpty()) {
+      return Header.LENGTH + query.getQuestion().getName().length() + 4 + WireBytes.EMPTY_OPT_LENGTH + 4;
     }
     Message probe = query.clone();
     probe.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);

@@ -221,6 +221,11 @@ public final class ScriptedDotServer implements AutoCloseable {
     return accepted.get();
   }
 
+  /** Connections open now: closed ones leave as soon as the server sees them close. */
+  public int openConnections() {
+    return connections.size();
+  }
+
   public int port() {
     return port;
   }

@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import static dev.dnsgate.upstream.UpstreamTestSupport.addresses;
+import static dev.dnsgate.upstream.UpstreamTestSupport.idleTimeout;
 import static dev.dnsgate.upstream.UpstreamTestSupport.pinned;
 import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,13 +18,17 @@ import dev.dnsgate.upstream.UpstreamException.Kind;
 import io.vertx.core.net.NetServer;
 import java.io.FileInputStream;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TcpKeepaliveOption;
 import org.xbill.DNS.Type;
 
 /** DoT client behaviour against scripted servers: TLS checks, pins, spoofing, pooling, health. */
@@ -124,6 +129,38 @@ class DotUpstreamTest extends UpstreamTestBase {
     assertEquals(Rcode.NOERROR, answer.getRcode());
     assertEquals(2, flaky.acceptedConnections());
     assertEquals(2, staleSeen.get());
+  }
+
+  @Test
+  void idleConnectionClosesAfterTheIdleTimeoutWhenTheServerSaysNothing() throws Exception {
+    ScriptedDotServer silentOnIdle = server("dot.test");
+    group = new UpstreamGroup(vertx, idleTimeout(Duration.ofMillis(300), silentOnIdle));
+    resolve("first.example.test.");
+    long answered = System.nanoTime();
+
+    Eventually.await("idle connections closed", () -> silentOnIdle.openConnections() == 0, 5_000);
+
+    long idleMs = (System.nanoTime() - answered) / 1_000_000;
+    assertTrue(idleMs >= 250, "closed after " + idleMs + " ms idle");
+  }
+
+  @Test
+  void serverIdleTimeoutKeepsTheConnectionUntilASecondBeforeItEnds() throws Exception {
+    ScriptedDotServer keeping = server("dot.test");
+    keeping.script(q -> {
+      Message answer = ScriptedDotServer.responseTo(q);
+      answer.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new TcpKeepaliveOption(Duration.ofSeconds(3)))),
+          Section.ADDITIONAL);
+      return Reply.answer(answer);
+    });
+    group = new UpstreamGroup(vertx, idleTimeout(Duration.ofMillis(300), keeping));
+    resolve("first.example.test.");
+    long answered = System.nanoTime();
+
+    Eventually.await("idle connections closed", () -> keeping.openConnections() == 0, 5_000);
+
+    long idleMs = (System.nanoTime() - answered) / 1_000_000;
+    assertTrue(idleMs >= 1_900 && idleMs < 3_000, "closed after " + idleMs + " ms idle, server allows 3,000");
   }
 
   @Test

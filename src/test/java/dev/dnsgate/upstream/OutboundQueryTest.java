@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.wire.Decoded;
 import dev.dnsgate.wire.QueryContext;
@@ -19,9 +20,13 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TcpKeepaliveOption;
 import org.xbill.DNS.Type;
 
-/** RFC 8467: every query we send upstream is padded to a whole 128-byte block, whatever it carries. */
+/**
+ * RFC 8467: every query we send upstream is padded to a whole 128-byte block, whatever it carries;
+ * RFC 7828: and asks for the server's idle timeout.
+ */
 class OutboundQueryTest {
 
   private static final QueryDecoder DECODER = new QueryDecoder(1232, new ResponseShaper(1232));
@@ -40,7 +45,17 @@ class OutboundQueryTest {
       byte[] wire = OutboundQuery.from(client(name, options), true).wire();
 
       assertEquals(0, wire.length % OutboundQuery.PADDING_BLOCK, name + " with " + options);
-      assertEquals(options.size(), new Message(wire).getOPT().getOptions().size() - 1, "client options kept");
+      assertEquals(options.size(), new Message(wire).getOPT().getOptions().size() - 2, "client options kept");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void everyUpstreamQueryAsksForTheServersIdleTimeout(boolean padding) throws Exception {
+    byte[] wire = OutboundQuery.from(client("example.test.", List.of()), padding).wire();
+
+    List<EDNSOption> keepalive = new Message(wire).getOPT().getOptions(EDNSOption.Code.TCP_KEEPALIVE);
+    assertEquals(1, keepalive.size());
+    assertTrue(((TcpKeepaliveOption) keepalive.get(0)).getTimeout().isEmpty(), "a client sends no timeout (RFC 7828)");
   }
 }

@@ -25,6 +25,15 @@ final class UpstreamTestSupport {
 
   /** Settings whose servers must present a key in {@code pins} (TLS name to base64 SPKI hashes). */
   static UpstreamSettings pinned(Map<String, List<String>> pins, ScriptedDotServer... servers) {
+    return build(pins, Duration.ofSeconds(8), servers);
+  }
+
+  /** Settings that close a connection idle for {@code idle} unless its server allows longer (RFC 7828). */
+  static UpstreamSettings idleTimeout(Duration idle, ScriptedDotServer... servers) {
+    return build(Map.of(), idle, servers);
+  }
+
+  private static UpstreamSettings build(Map<String, List<String>> pins, Duration idle, ScriptedDotServer... servers) {
     return new UpstreamSettings(
         addresses(servers),
         Strategy.FAILOVER,
@@ -35,7 +44,7 @@ final class UpstreamTestSupport {
         true,
         2,
         64,
-        Duration.ofSeconds(8),
+        idle,
         2,
         Duration.ofMillis(50));
   }
