@@ -5,13 +5,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 /** Builds the answer cache from the configuration and publishes its size and hit ratio. */
 @ApplicationScoped
 public class CacheProducer {
 
+  // @Singleton, not @ApplicationScoped: used on every query, and a client proxy looks the instance up
+  // in its context on each call.
   @Produces
-  @ApplicationScoped
+  @Singleton
   AnswerCache answerCache(DnsgateConfig config, MeterRegistry registry) {
     DnsgateConfig.Cache c = config.cache();
     AnswerCache cache = new AnswerCache(new AnswerCache.CacheSettings(c.maxEntries(), c.maxBytes(),

@@ -13,8 +13,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,9 @@ import org.xbill.DNS.Type;
  * configuration (upstream and rule names), never from what a client sends: a query name or client
  * address as a label would grow without bound (a peer had CVEs from exactly that).
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every query, and a client proxy looks the instance
+// up in its context on each call (~5 % of forward-path samples across the per-query beans).
+@Singleton
 public class DnsMetrics {
 
   /** Query types that get their own label; every other type counts as "other". */

@@ -29,8 +29,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,7 +61,9 @@ import org.xbill.DNS.Record;
  *       metrics and the query log.
  * </ol>
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every query, and a client proxy looks the instance
+// up in its context on each call (~5 % of forward-path samples across the per-query beans).
+@Singleton
 public class QueryPipeline {
 
   private static final Logger LOG = Logger.getLogger(QueryPipeline.class);

@@ -5,8 +5,8 @@ import dev.dnsgate.rules.match.ListSources;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,9 @@ import org.jboss.logging.Logger;
  * <p>Changes are found by polling (path, real path, size, modification time) of every input: this
  * also catches Kubernetes ConfigMap updates, which swap a symlink rather than write the files.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every query, and a client proxy looks the instance
+// up in its context on each call (~5 % of forward-path samples across the per-query beans).
+@Singleton
 public class RuleEngine {
 
   private static final Logger LOG = Logger.getLogger(RuleEngine.class);

@@ -269,7 +269,7 @@ final class DotConnection {
     if (opt == null) {
       return;
     }
-    for (EDNSOption option : opt.getOptions(EDNSOption.Code.TCP_KEEPALIVE)) {
+    for (EDNSOption option : opt.getOptions()) {
       if (option instanceof TcpKeepaliveOption keepalive && keepalive.getTimeout().isPresent()) {
         long timeout = TimeUnit.MILLISECONDS.toNanos(keepalive.getTimeout().getAsInt() * 100L);
         long allowed = Math.max(timeout - SERVER_IDLE_MARGIN_NANOS, timeout / 2);
