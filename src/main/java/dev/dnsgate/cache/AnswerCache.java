@@ -3,6 +3,7 @@ package dev.dnsgate.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.wire.ClientCopy;
 import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
@@ -370,5 +371,11 @@ public final class AnswerCache {
   /** Settings as plain values. */
   public record CacheSettings(
       long maxEntries, long maxBytes, long minTtl, long maxTtl, Duration servfailTtl,
-      boolean serveStale, Duration staleRetention, boolean prefetch) {}
+      boolean serveStale, Duration staleRetention, boolean prefetch) {
+
+    public static CacheSettings from(DnsgateConfig.Cache c) {
+      return new CacheSettings(c.maxEntries(), c.maxBytes(), c.minTtl(), c.maxTtl(), c.servfailTtl(),
+          c.serveStale(), c.staleRetention(), c.prefetch());
+    }
+  }
 }

@@ -16,9 +16,7 @@ public class CacheProducer {
   @Produces
   @Singleton
   AnswerCache answerCache(DnsgateConfig config, MeterRegistry registry) {
-    DnsgateConfig.Cache c = config.cache();
-    AnswerCache cache = new AnswerCache(new AnswerCache.CacheSettings(c.maxEntries(), c.maxBytes(),
-        c.minTtl(), c.maxTtl(), c.servfailTtl(), c.serveStale(), c.staleRetention(), c.prefetch()), NanoClock.SYSTEM);
+    AnswerCache cache = new AnswerCache(AnswerCache.CacheSettings.from(config.cache()), NanoClock.SYSTEM);
     CaffeineCacheMetrics.monitor(registry, cache.caffeine(), "dnsgate.answers");
     return cache;
   }

@@ -25,6 +25,14 @@ public interface DnsgateConfig {
 
   QueryLog queryLog();
 
+  WarmUp warmUp();
+
+  /** Made-up traffic through the forwarding code before the listeners open (see dev.dnsgate.warmup). */
+  interface WarmUp {
+    /** How long it runs; zero turns it off. */
+    Duration duration();
+  }
+
   /** Who may use the resolver, how fast, and what ANY gets. */
   interface Access {
     /** Client networks that are answered; everyone else is refused or dropped. */

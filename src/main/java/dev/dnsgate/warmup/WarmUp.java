@@ -1,0 +1,175 @@
+package dev.dnsgate.warmup;
+
+import dev.dnsgate.cache.AnswerCache;
+import dev.dnsgate.cache.CacheKey;
+import dev.dnsgate.cache.Coalescer;
+import dev.dnsgate.cache.NanoClock;
+import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.upstream.OutboundQuery;
+import dev.dnsgate.upstream.UpstreamGroup;
+import dev.dnsgate.upstream.UpstreamServer;
+import dev.dnsgate.upstream.UpstreamSettings;
+import dev.dnsgate.wire.Decoded;
+import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.QueryDecoder;
+import dev.dnsgate.wire.ResponseShaper;
+import dev.dnsgate.wire.Transport;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Runs the forwarding path's code on made-up queries before the listeners open, so that the JIT has
+ * compiled it when real traffic arrives: a fresh JVM forwarded at a third of its speed for its first
+ * ~6 s under load (C2 compiling TLS, dnsjava, Caffeine's eviction; BENCHMARKS.md, Warm-up). Everything
+ * here is its own: an upstream group that trusts only a throwaway certificate of a loopback server,
+ * and a cache that is dropped afterwards. Nothing reaches the configured upstreams, the answer cache,
+ * the metrics or the query log.
+ */
+public final class WarmUp {
+
+  /** The name the loopback server's certificate carries; .invalid never resolves (RFC 6761). */
+  static final String SERVER_NAME = "warm-up.dnsgate.invalid";
+  /** Queries outstanding at once, as many as a busy client (dnsperf's default 100, the harness 256). */
+  private static final int IN_FLIGHT = 256;
+  /** Every this many queries one repeats a recent name, so that the hit path runs too. */
+  private static final int REPEAT_EVERY = 4;
+  private static final long WARM_UP_CACHE_ENTRIES = 10_000;
+  private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
+
+  /** What a warm-up did: queries sent, and how many came back answered. */
+  public record Result(long sent, long answered, Duration took) {}
+
+  private WarmUp() {}
+
+  /**
+   * Sends made-up queries through decoding, a cache, a DoT exchange and shaping until {@code duration}
+   * has passed or {@code maxQueries} were sent, then waits for the last answers.
+   *
+   * @param upstream timeouts, padding and pool sizes of the real upstreams (not their servers)
+   * @param cache the real cache's settings; the warm-up's cache is smaller, to evict sooner
+   */
+  public static Result run(Vertx vertx, UpstreamSettings upstream, AnswerCache.CacheSettings cache,
+      int udpPayloadSize, Duration duration, long maxQueries) throws Exception {
+    long start = System.nanoTime();
+    Instant now = Instant.now();
+    ThrowawayCertificate certificate =
+        ThrowawayCertificate.create(SERVER_NAME, now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofDays(1)));
+    Path trust = Files.createTempFile("dnsgate-warm-up", ".pem");
+    try (LoopbackDotServer server = new LoopbackDotServer(certificate)) {
+      Files.writeString(trust, certificate.certificatePem());
+      UpstreamGroup group = new UpstreamGroup(vertx, settingsFor(server.port(), trust, upstream));
+      try {
+        Traffic traffic = new Traffic(group, new AnswerCache(smaller(cache), NanoClock.SYSTEM), udpPayloadSize);
+        traffic.send(start + duration.toNanos(), maxQueries, upstream.totalTimeout());
+        return new Result(traffic.sent, traffic.answered.get(), Duration.ofNanos(System.nanoTime() - start));
+      } finally {
+        group.close();
+      }
+    } finally {
+      Files.deleteIfExists(trust);
+    }
+  }
+
+  /** The real upstreams' settings, pointed at the loopback server and trusting only its certificate. */
+  private static UpstreamSettings settingsFor(int port, Path trust, UpstreamSettings real) {
+    return new UpstreamSettings(
+        List.of(UpstreamServer.parse("127.0.0.1:" + port + "#" + SERVER_NAME)), Strategy.FAILOVER,
+        Optional.of(trust.toString()), Map.of(), real.attemptTimeout(), real.totalTimeout(), real.padding(),
+        real.connectionsPerServer(), real.maxInFlightPerConnection(), real.idleTimeout(),
+        real.failuresBeforeDown(), real.probeInterval());
+  }
+
+  /** The same kind of cache (the same Caffeine node classes), bounded lower so that it evicts early. */
+  private static AnswerCache.CacheSettings smaller(AnswerCache.CacheSettings real) {
+    long entries = Math.min(real.maxEntries(), WARM_UP_CACHE_ENTRIES);
+    long bytes = Math.max(1, real.maxBytes() / Math.max(1, real.maxEntries()) * entries);
+    return new AnswerCache.CacheSettings(entries, bytes, real.minTtl(), real.maxTtl(), real.servfailTtl(),
+        real.serveStale(), real.staleRetention(), real.prefetch());
+  }
+
+  /** Keeps {@link #IN_FLIGHT} queries outstanding, each taking the path a client's query takes. */
+  private static final class Traffic {
+
+    private final UpstreamGroup group;
+    private final AnswerCache cache;
+    private final ResponseShaper shaper;
+    private final QueryDecoder decoder;
+    private final Coalescer<AnswerCache.Entry> coalescer = new Coalescer<>();
+    private final Semaphore window = new Semaphore(IN_FLIGHT);
+    private final AtomicLong answered = new AtomicLong();
+    private long sent;
+
+    Traffic(UpstreamGroup group, AnswerCache cache, int udpPayloadSize) {
+      this.group = group;
+      this.cache = cache;
+      this.shaper = new ResponseShaper(udpPayloadSize);
+      this.decoder = new QueryDecoder(udpPayloadSize, shaper);
+    }
+
+    void send(long deadlineNanos, long maxQueries, Duration totalTimeout) throws Exception {
+      while (System.nanoTime() < deadlineNanos && sent < maxQueries) {
+        window.acquire();
+        long n = sent % REPEAT_EVERY == 0 && sent > 0 ? sent - 1 : sent;
+        sent++;
+        QueryContext ctx = ((Decoded.Query) decoder.decode(query(n), Transport.UDP, CLIENT)).context();
+        resolve(ctx).whenComplete((wire, error) -> {
+          if (error == null && wire != null) {
+            answered.incrementAndGet();
+          }
+          window.release();
+        });
+      }
+      if (!window.tryAcquire(IN_FLIGHT, totalTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("warm-up queries left unanswered after the total timeout");
+      }
+    }
+
+    /** Cache, then one coalesced exchange, then the entry served: QueryPipeline's steps for a miss. */
+    private CompletableFuture<byte[]> resolve(QueryContext ctx) {
+      Record question = ctx.question();
+      CacheKey key = new CacheKey(question.getName(), question.getType(), question.getDClass(),
+          ctx.dnssecOk(), false, "warm-up");
+      AnswerCache.Ready hit = cache.freshReady(key, ctx, shaper);
+      if (hit != null) {
+        return CompletableFuture.completedFuture(hit.wire());
+      }
+      return coalescer
+          .resolve(key, () -> group.resolve(OutboundQuery.from(ctx, group.padding()))
+              .thenApply(answer -> cache.put(key, answer.message(), answer.wire())))
+          .thenApply(entry -> entry == null ? null : cache.ready(entry, ctx, shaper).wire());
+    }
+
+    /** A query for a name of its own; every other one with EDNS, as clients differ. */
+    private static byte[] query(long n) {
+      try {
+        Name name = Name.fromString("q" + n + "." + SERVER_NAME + ".");
+        Message query = Message.newQuery(Record.newRecord(name, Type.A, DClass.IN));
+        if (n % 2 == 0) {
+          query.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+        }
+        return query.toWire();
+      } catch (IOException e) {
+        throw new IllegalStateException("a made-up name is always valid", e);
+      }
+    }
+  }
+}

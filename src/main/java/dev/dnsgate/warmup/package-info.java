@@ -1,0 +1,6 @@
+/**
+ * JIT warm-up before the listeners open: made-up queries through the forwarding code (decoding, a
+ * cache, DoT to a loopback server with a throwaway certificate, shaping), none of it shared with the
+ * running proxy.
+ */
+package dev.dnsgate.warmup;
