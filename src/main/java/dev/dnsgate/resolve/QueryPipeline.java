@@ -2,7 +2,6 @@ package dev.dnsgate.resolve;
 
 import dev.dnsgate.access.Gate;
 import dev.dnsgate.cache.AnswerCache;
-import dev.dnsgate.cache.CacheKey;
 import dev.dnsgate.cache.Coalescer;
 import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.config.DnsgateConfig;
@@ -13,9 +12,6 @@ import dev.dnsgate.rules.Rule;
 import dev.dnsgate.rules.RuleEngine;
 import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.rules.Verdict;
-import dev.dnsgate.upstream.OutboundQuery;
-import dev.dnsgate.upstream.UpstreamAnswer;
-import dev.dnsgate.upstream.UpstreamException;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamServer;
 import dev.dnsgate.upstream.UpstreamSettings;
@@ -37,9 +33,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
-import org.xbill.DNS.ExtendedErrorCodeOption;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 
@@ -73,9 +66,7 @@ public class QueryPipeline {
   private final Gate gate;
   private final RuleEngine rules;
   private final Map<String, UpstreamGroup> groups = new HashMap<>();
-  private final AnswerCache cache;
-  private final boolean caching;
-  private final Coalescer<Fetched> coalescer = new Coalescer<>();
+  private final Forwarder forwarder;
   private final RuleAnswers ruleAnswers;
   private final DnsMetrics metrics;
   private final QueryLog queryLog;
@@ -88,8 +79,6 @@ public class QueryPipeline {
     this.gate = new Gate(config.access(), NanoClock.SYSTEM);
     this.ruleAnswers = new RuleAnswers(shaper);
     this.rules = rules;
-    this.cache = cache;
-    this.caching = config.cache().enabled();
     this.metrics = metrics;
     this.queryLog = queryLog;
     UpstreamSettings defaults = UpstreamSettings.from(config.upstream());
@@ -97,6 +86,7 @@ public class QueryPipeline {
     config.upstream().groups().forEach((name, group) -> groups.put(name, new UpstreamGroup(vertx,
         defaults.forGroup(group.servers().stream().map(UpstreamServer::parse).toList(),
             group.strategy().orElse(defaults.strategy())))));
+    this.forwarder = new Forwarder(groups, cache, config.cache().enabled(), shaper);
   }
 
   /**
@@ -171,7 +161,7 @@ public class QueryPipeline {
     if (verdict.outcome() instanceof Outcome.Answer answer) {
       return CompletableFuture.completedFuture(fromRule(verdict.rule(), answer, query, ctx));
     }
-    return fromUpstream(((Outcome.Forward) verdict.outcome()).group(), query, ctx);
+    return forwarder.answer(((Outcome.Forward) verdict.outcome()).group(), query, ctx);
   }
 
   private Answer fromRule(Rule rule, Outcome.Answer answer, RuleQuery query, QueryContext ctx) {
@@ -182,80 +172,6 @@ public class QueryPipeline {
       return Answer.of(query.revert(answer.message()), source, detail, answer.ede());
     }
     return Answer.ready(ruleAnswers.wire(rule, answer, ctx), answer.message().getRcode(), source, detail);
-  }
-
-  /** One upstream exchange as every coalesced query sees it: the answer, and its cache entry if stored. */
-  private record Fetched(UpstreamAnswer answer, AnswerCache.Entry entry) {}
-
-  /** Cache first (fast path unless rewritten), then one coalesced exchange; stale or SERVFAIL on failure. */
-  private CompletableFuture<Answer> fromUpstream(String groupName, RuleQuery query, QueryContext ctx) {
-    UpstreamGroup group = groups.get(groupName);
-    Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : ctx.question();
-    String upstreamSource = query.rewritten() ? Answer.REWRITTEN : Answer.UPSTREAM;
-    if (!caching) {
-      return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((answer, error) ->
-          error == null
-              ? Answer.of(query.revert(answer.message()), upstreamSource, groupName, null)
-              : networkError(ctx, UpstreamException.of(error)));
-    }
-    CacheKey key = new CacheKey(asked.getName(), asked.getType(), asked.getDClass(), ctx.dnssecOk(),
-        ctx.query().getHeader().getFlag(Flags.CD), groupName);
-    if (!query.rewritten()) {
-      AnswerCache.Ready ready = cache.freshReady(key, ctx, shaper);
-      if (ready != null) {
-        prefetchIfDue(ready.prefetchDue(), key, group, ctx, asked);
-        return CompletableFuture.completedFuture(Answer.ready(ready.wire(), ready.rcode(), Answer.CACHE, groupName));
-      }
-    } else {
-      AnswerCache.Hit hit = cache.fresh(key);
-      if (hit != null) {
-        prefetchIfDue(hit.prefetchDue(), key, group, ctx, asked);
-        return CompletableFuture.completedFuture(Answer.of(query.revert(hit.message()), Answer.CACHE, groupName, null));
-      }
-    }
-    return fetch(key, group, ctx, asked).handle((fetched, error) -> {
-      if (error == null) {
-        if (fetched.entry() != null && !query.rewritten()) {
-          // served from the entry just stored, like a hit: no parsing or encoding per client
-          AnswerCache.Ready ready = cache.ready(fetched.entry(), ctx, shaper);
-          return Answer.ready(ready.wire(), ready.rcode(), upstreamSource, groupName);
-        }
-        return Answer.of(query.revert(fetched.answer().message().clone()), upstreamSource, groupName, null);
-      }
-      Message stale = cache.stale(key);
-      if (stale != null) {
-        return Answer.of(query.revert(stale), Answer.STALE, groupName,
-            new ExtendedErrorCodeOption(ExtendedErrorCodeOption.STALE_ANSWER, "upstreams failed; stale answer"));
-      }
-      return networkError(ctx, UpstreamException.of(error));
-    });
-  }
-
-  private void prefetchIfDue(boolean due, CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
-    if (due) {
-      fetch(key, group, ctx, asked).whenComplete((m, e) -> cache.prefetchDone(key));
-    }
-  }
-
-  /** One upstream exchange per key at a time; the answer is cached before anyone sees it. */
-  private CompletableFuture<Fetched> fetch(CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
-    return coalescer.resolve(key, () -> group.resolve(OutboundQuery.from(ctx, asked, group.padding()))
-        .thenApply(answer -> new Fetched(answer, cache.put(key, answer.message(), answer.wire()))));
-  }
-
-  /** RFC 8914 code 23: no upstream could be reached, said in words a person can act on. */
-  private static Answer networkError(QueryContext ctx, UpstreamException error) {
-    String text = "no upstream answered: " + error.getMessage();
-    return Answer.of(
-        Responses.error(ctx, Rcode.SERVFAIL),
-        Answer.FAILED,
-        text,
-        new ExtendedErrorCodeOption(ExtendedErrorCodeOption.NETWORK_ERROR, truncated(text)));
-  }
-
-  /** EDE text is for people, but an unbounded one would eat the client's UDP size budget. */
-  private static String truncated(String text) {
-    return text.length() <= 120 ? text : text.substring(0, 120);
   }
 
   private byte[] internalError(QueryContext ctx, Throwable error) {
@@ -269,7 +185,7 @@ public class QueryPipeline {
   }
 
   public Coalescer<?> coalescer() {
-    return coalescer;
+    return forwarder.coalescer();
   }
 
   /** Queries received and not yet answered. */

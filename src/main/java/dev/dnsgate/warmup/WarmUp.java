@@ -1,11 +1,12 @@
 package dev.dnsgate.warmup;
 
 import dev.dnsgate.cache.AnswerCache;
-import dev.dnsgate.cache.CacheKey;
-import dev.dnsgate.cache.Coalescer;
 import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
-import dev.dnsgate.upstream.OutboundQuery;
+import dev.dnsgate.resolve.Answer;
+import dev.dnsgate.resolve.Forwarder;
+import dev.dnsgate.rules.RuleQuery;
+import dev.dnsgate.rules.Verdict;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamServer;
 import dev.dnsgate.upstream.UpstreamSettings;
@@ -24,25 +25,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Runs the forwarding path's code on made-up queries before the listeners open, so that the JIT has
- * compiled it when real traffic arrives: a fresh JVM forwarded at a third of its speed for its first
- * ~6 s under load (C2 compiling TLS, dnsjava, Caffeine's eviction; BENCHMARKS.md, Warm-up). Everything
- * here is its own: an upstream group that trusts only a throwaway certificate of a loopback server,
- * and a cache that is dropped afterwards. Nothing reaches the configured upstreams, the answer cache,
- * the metrics or the query log.
+ * Runs the forwarding code (decoding; {@link Forwarder}: cache, coalescing, DoT; shaping) on made-up
+ * queries before the listeners open, so that the JIT has compiled it when real traffic arrives: a
+ * fresh JVM forwarded at a third of its speed for its first ~6 s under load (C2 compiling TLS,
+ * dnsjava, Caffeine's eviction; BENCHMARKS.md, Warm-up). Everything here is its own: a Forwarder with
+ * a cache that is dropped afterwards and an upstream group that trusts only the throwaway certificate
+ * of a loopback server. Nothing reaches the configured upstreams, the answer cache, the metrics or
+ * the query log.
  */
 public final class WarmUp {
 
@@ -106,23 +109,20 @@ public final class WarmUp {
         real.serveStale(), real.staleRetention(), real.prefetch());
   }
 
-  /** Keeps {@link #IN_FLIGHT} queries outstanding, each taking the path a client's query takes. */
+  /** Keeps {@link #IN_FLIGHT} queries outstanding, each taking the path a forwarded query takes. */
   private static final class Traffic {
 
-    private final UpstreamGroup group;
-    private final AnswerCache cache;
+    private final Forwarder forwarder;
     private final ResponseShaper shaper;
     private final QueryDecoder decoder;
-    private final Coalescer<AnswerCache.Entry> coalescer = new Coalescer<>();
     private final Semaphore window = new Semaphore(IN_FLIGHT);
     private final AtomicLong answered = new AtomicLong();
     private long sent;
 
     Traffic(UpstreamGroup group, AnswerCache cache, int udpPayloadSize) {
-      this.group = group;
-      this.cache = cache;
       this.shaper = new ResponseShaper(udpPayloadSize);
       this.decoder = new QueryDecoder(udpPayloadSize, shaper);
+      this.forwarder = new Forwarder(Map.of(Verdict.DEFAULT_GROUP, group), cache, true, shaper);
     }
 
     void send(long deadlineNanos, long maxQueries, Duration totalTimeout) throws Exception {
@@ -131,8 +131,10 @@ public final class WarmUp {
         long n = sent % REPEAT_EVERY == 0 && sent > 0 ? sent - 1 : sent;
         sent++;
         QueryContext ctx = ((Decoded.Query) decoder.decode(query(n), Transport.UDP, CLIENT)).context();
-        resolve(ctx).whenComplete((wire, error) -> {
-          if (error == null && wire != null) {
+        Record question = ctx.question();
+        RuleQuery asked = new RuleQuery(question.getName(), question.getType(), question.getDClass(), CLIENT);
+        forwarder.answer(Verdict.DEFAULT_GROUP, asked, ctx).whenComplete((answer, error) -> {
+          if (error == null && answer.rcode() == Rcode.NOERROR && shaped(answer, ctx).length > Header.LENGTH) {
             answered.incrementAndGet();
           }
           window.release();
@@ -143,19 +145,9 @@ public final class WarmUp {
       }
     }
 
-    /** Cache, then one coalesced exchange, then the entry served: QueryPipeline's steps for a miss. */
-    private CompletableFuture<byte[]> resolve(QueryContext ctx) {
-      Record question = ctx.question();
-      CacheKey key = new CacheKey(question.getName(), question.getType(), question.getDClass(),
-          ctx.dnssecOk(), false, "warm-up");
-      AnswerCache.Ready hit = cache.freshReady(key, ctx, shaper);
-      if (hit != null) {
-        return CompletableFuture.completedFuture(hit.wire());
-      }
-      return coalescer
-          .resolve(key, () -> group.resolve(OutboundQuery.from(ctx, group.padding()))
-              .thenApply(answer -> cache.put(key, answer.message(), answer.wire())))
-          .thenApply(entry -> entry == null ? null : cache.ready(entry, ctx, shaper).wire());
+    /** As QueryPipeline finishes an answer for its client. */
+    private byte[] shaped(Answer answer, QueryContext ctx) {
+      return answer.wire() != null ? answer.wire() : shaper.shape(answer.message(), ctx, answer.ede());
     }
 
     /** A query for a name of its own; every other one with EDNS, as clients differ. */
