@@ -71,14 +71,19 @@ final class LocalData {
         addSoa(answer, step);
         return new Outcome.Answer(answer, null);
       }
-      List<Record> matching = records.stream()
-          .filter(r -> r.getType() == query.type() || query.type() == Type.ANY)
-          .toList();
-      if (!matching.isEmpty()) {
-        matching.forEach(r -> answer.addRecord(r, Section.ANSWER));
+      boolean answered = false;
+      CNAMERecord cname = null;
+      for (Record r : records) {
+        if (r.getType() == query.type() || query.type() == Type.ANY) {
+          answer.addRecord(r, Section.ANSWER);
+          answered = true;
+        } else if (cname == null && r instanceof CNAMERecord alias) {
+          cname = alias;
+        }
+      }
+      if (answered) {
         return new Outcome.Answer(answer, null);
       }
-      CNAMERecord cname = (CNAMERecord) records.stream().filter(r -> r.getType() == Type.CNAME).findFirst().orElse(null);
       if (cname == null) {
         addSoa(answer, step);
         return new Outcome.Answer(answer, null);
