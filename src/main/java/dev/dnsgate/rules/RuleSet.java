@@ -14,6 +14,9 @@ import java.util.Set;
  */
 public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
 
+  /** Phase.values() copies its array on every call, and evaluate() runs per query. */
+  private static final Phase[] PHASES = Phase.values();
+
   public static RuleSet of(List<Rule> rules, Set<Path> inputs) {
     Map<Phase, List<Rule>> byPhase = new EnumMap<>(Phase.class);
     for (Phase phase : Phase.values()) {
@@ -46,7 +49,7 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
    */
   public Verdict evaluate(RuleQuery query, List<Verdict.Step> trace) {
     boolean allowed = false;
-    for (Phase phase : Phase.values()) {
+    for (Phase phase : PHASES) {
       if (phase == Phase.BLOCK && allowed) {
         continue;
       }

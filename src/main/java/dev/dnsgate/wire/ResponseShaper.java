@@ -9,7 +9,6 @@ import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -36,9 +35,9 @@ public final class ResponseShaper {
   public byte[] shape(Message answer, QueryContext ctx, EDNSOption ede) {
     int rcode = answer.getRcode();
     List<EDNSOption> options = EdnsOptions.endToEnd(answer.getOPT());
-    List<Record> opts =
-        answer.getSection(Section.ADDITIONAL).stream().filter(OPTRecord.class::isInstance).toList();
-    opts.forEach(opt -> answer.removeRecord(opt, Section.ADDITIONAL));
+    for (OPTRecord opt = answer.getOPT(); opt != null; opt = answer.getOPT()) {
+      answer.removeRecord(opt, Section.ADDITIONAL); // every one: an upstream may have sent several
+    }
     Header header = answer.getHeader();
     header.setID(ctx.id());
     if (ctx.query().getHeader().getFlag(Flags.RD)) {
