@@ -40,8 +40,17 @@ public record UpstreamSettings(
 
   /** The same settings for another set of servers with their own strategy (an upstream group). */
   public UpstreamSettings forGroup(List<UpstreamServer> groupServers, Strategy groupStrategy) {
+    return forServers(groupServers, groupStrategy, caFile, spkiPins);
+  }
+
+  /**
+   * The same timeouts, padding and pool sizes for other servers, trusted otherwise (the warm-up's
+   * loopback server, whose certificate nothing else trusts).
+   */
+  public UpstreamSettings forServers(List<UpstreamServer> otherServers, Strategy otherStrategy,
+      Optional<String> otherCaFile, Map<String, List<String>> otherPins) {
     return new UpstreamSettings(
-        groupServers, groupStrategy, caFile, spkiPins, attemptTimeout, totalTimeout, padding,
+        otherServers, otherStrategy, otherCaFile, otherPins, attemptTimeout, totalTimeout, padding,
         connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
   }
 

@@ -94,11 +94,8 @@ public final class WarmUp {
 
   /** The real upstreams' settings, pointed at the loopback server and trusting only its certificate. */
   private static UpstreamSettings settingsFor(int port, Path trust, UpstreamSettings real) {
-    return new UpstreamSettings(
-        List.of(UpstreamServer.parse("127.0.0.1:" + port + "#" + SERVER_NAME)), Strategy.FAILOVER,
-        Optional.of(trust.toString()), Map.of(), real.attemptTimeout(), real.totalTimeout(), real.padding(),
-        real.connectionsPerServer(), real.maxInFlightPerConnection(), real.idleTimeout(),
-        real.failuresBeforeDown(), real.probeInterval());
+    return real.forServers(List.of(UpstreamServer.parse("127.0.0.1:" + port + "#" + SERVER_NAME)),
+        Strategy.FAILOVER, Optional.of(trust.toString()), Map.of());
   }
 
   /** The same kind of cache (the same Caffeine node classes), bounded lower so that it evicts early. */
