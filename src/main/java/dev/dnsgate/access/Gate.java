@@ -26,7 +26,7 @@ import org.xbill.DNS.Type;
 public final class Gate {
 
   /** What the gate decided. */
-  public enum Verdict {
+  public enum Admission {
     PASS,
     REFUSED,
     DROP_DENIED,
@@ -62,23 +62,23 @@ public final class Gate {
     }
   }
 
-  public Verdict check(QueryContext ctx) {
+  public Admission check(QueryContext ctx) {
     if (ctx.client() != null && !Cidr.anyContains(allowed, ctx.client())) {
-      return denied == DeniedAction.REFUSE ? Verdict.REFUSED : Verdict.DROP_DENIED;
+      return denied == DeniedAction.REFUSE ? Admission.REFUSED : Admission.DROP_DENIED;
     }
     // Only UDP is limited: a TCP client has completed a handshake, so its address is real.
     if (ctx.transport() == Transport.UDP && !limiter.allow(ctx.client())) {
-      return limitAction == LimitAction.TRUNCATE ? Verdict.TRUNCATED : Verdict.DROP_LIMITED;
+      return limitAction == LimitAction.TRUNCATE ? Admission.TRUNCATED : Admission.DROP_LIMITED;
     }
     if (minimalAny && ctx.question().getType() == Type.ANY) {
-      return Verdict.ANY_MINIMAL;
+      return Admission.ANY_MINIMAL;
     }
-    return Verdict.PASS;
+    return Admission.PASS;
   }
 
-  /** The answer for a verdict that answers: REFUSED, an empty TC=1 reply, or the RFC 8482 HINFO. */
-  public static Message answer(Verdict verdict, QueryContext ctx) {
-    switch (verdict) {
+  /** The answer for a admission that answers: REFUSED, an empty TC=1 reply, or the RFC 8482 HINFO. */
+  public static Message answer(Admission admission, QueryContext ctx) {
+    switch (admission) {
       case REFUSED:
         return Responses.error(ctx, Rcode.REFUSED);
       case TRUNCATED:
@@ -91,7 +91,7 @@ public final class Gate {
             Section.ANSWER);
         return any;
       default:
-        throw new IllegalArgumentException(verdict + " has no answer");
+        throw new IllegalArgumentException(admission + " has no answer");
     }
   }
 }

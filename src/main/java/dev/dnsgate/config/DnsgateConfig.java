@@ -193,6 +193,10 @@ public interface DnsgateConfig {
 
   /** The DNS-over-TLS resolvers that answer what no rule answers. */
   interface Upstream {
+
+    /** The name of the group that {@code servers} forms, used when no forward rule picks another. */
+    String DEFAULT_GROUP = "default";
+
     /**
      * Servers as {@code IP[:PORT]#TLS-NAME} (the syntax of unbound's forward-addr), in failover order.
      * The port defaults to 853.

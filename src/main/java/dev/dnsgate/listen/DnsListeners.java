@@ -1,20 +1,22 @@
 package dev.dnsgate.listen;
 
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.resolve.QueryPipeline;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.mutiny.core.Vertx;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
- * Binds UDP and TCP on the same address and port at start-up. A port that cannot be bound stops the
- * process with one line naming the address, the port and the keys that set them.
+ * The listeners, as a list: UDP and TCP on the same address and port today, each further transport
+ * one more entry. A port that cannot be bound stops the process with one line naming the address,
+ * the port and the keys that set them. Started and stopped by dev.dnsgate.lifecycle, which states
+ * the order.
  */
 @ApplicationScoped
 public class DnsListeners {
@@ -27,33 +29,49 @@ public class DnsListeners {
   private final DnsgateConfig config;
   private final QueryPipeline pipeline;
   private final Vertx vertx;
-  private UdpListener udp;
-  private TcpListener tcp;
+  private final EventLoops loops;
+  private final MeterRegistry registry;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile int port;
   private volatile boolean serving;
 
-  public DnsListeners(DnsgateConfig config, QueryPipeline pipeline, Vertx vertx) {
+  public DnsListeners(DnsgateConfig config, QueryPipeline pipeline, Vertx vertx, EventLoops loops,
+      MeterRegistry registry) {
     this.config = config;
     this.pipeline = pipeline;
     this.vertx = vertx;
+    this.loops = loops;
+    this.registry = registry;
   }
 
-  void start(@Observes StartupEvent event) {
+  /** Binds every listener; throws {@link ListenerBindException} with the line to show if one cannot. */
+  public void start() {
+    bindPlainDns();
+    listeners.forEach(l -> l.registerMeters(registry));
+    serving = true;
+  }
+
+  /** UDP and TCP on one port; with port 0, UDP picks it and TCP takes the same (or both try again). */
+  private void bindPlainDns() {
     String address = config.listen().address();
     int port = config.listen().port();
     for (int attempt = 1; ; attempt++) {
+      UdpListener udp;
       try {
-        udp = UdpListener.bind(vertx.getDelegate(), address, port, config.listen().udpSocketBuffer(),
+        udp = UdpListener.bind(vertx.getDelegate(), loops, address, port, config.listen().udpSocketBuffer(),
             config.listen().udpSockets(), pipeline).await().atMost(BIND_TIMEOUT);
       } catch (RuntimeException e) {
         throw bindFailure("UDP", address, port, e);
       }
       int actual = udp.port();
       try {
-        tcp = TcpListener.bind(vertx, address, actual, config.listen().tcp(), pipeline)
+        TcpListener tcp = TcpListener.bind(vertx, address, actual, config.listen().tcp(), pipeline)
             .await().atMost(BIND_TIMEOUT);
         LOG.infof("dnsgate listening on %s port %d (UDP with %d socket(s), TCP; %s transport)", address, actual,
             udp.sockets(), vertx.getDelegate().isNativeTransportEnabled() ? "native" : "NIO");
-        serving = true;
+        listeners.add(udp);
+        listeners.add(tcp);
+        this.port = actual;
         return;
       } catch (RuntimeException e) {
         udp.close().await().atMost(BIND_TIMEOUT);
@@ -74,28 +92,12 @@ public class DnsListeners {
     return new ListenerBindException(line);
   }
 
-  /** The bound port, the same for UDP and TCP. */
+  /** The bound port of plain DNS, the same for UDP and TCP. */
   public int port() {
-    return udp.port();
+    return port;
   }
 
-  public long refusedTcpConnections() {
-    return tcp.refusedConnections();
-  }
-
-  public long tcpBudgetCloses() {
-    return tcp.budgetCloses();
-  }
-
-  public long tcpReadTimeouts() {
-    return tcp.readTimeouts();
-  }
-
-  public int openTcpConnections() {
-    return tcp.openConnections();
-  }
-
-  /** True from the moment both listeners are bound until shutdown begins (readiness). */
+  /** True from the moment every listener is bound until shutdown begins (readiness). */
   public boolean serving() {
     return serving;
   }
@@ -104,14 +106,9 @@ public class DnsListeners {
    * Graceful shutdown, before the upstream connections close: readiness goes DOWN, no new queries
    * are taken, queries in flight get up to the grace period to be answered, then the sockets close.
    */
-  void stop(@Observes @Priority(1) ShutdownEvent event) {
+  public void stop() {
     serving = false;
-    if (udp != null) {
-      udp.stopReading();
-    }
-    if (tcp != null) {
-      tcp.drain();
-    }
+    listeners.forEach(Listener::stopAccepting);
     long deadline = System.nanoTime() + config.listen().shutdownGrace().toNanos();
     while (pipeline.inFlight() > 0 && System.nanoTime() < deadline) {
       LockSupport.parkNanos(10_000_000L);
@@ -119,11 +116,7 @@ public class DnsListeners {
     if (pipeline.inFlight() > 0) {
       LOG.warnf("shutdown: %d queries still unanswered after the grace period", pipeline.inFlight());
     }
-    if (tcp != null) {
-      tcp.close().await().atMost(BIND_TIMEOUT);
-    }
-    if (udp != null) {
-      udp.close().await().atMost(BIND_TIMEOUT);
-    }
+    listeners.forEach(l -> l.close().await().atMost(BIND_TIMEOUT));
+    listeners.clear();
   }
 }

@@ -5,6 +5,9 @@ import dev.dnsgate.resolve.QueryPipeline;
 import dev.dnsgate.wire.FrameReader;
 import dev.dnsgate.wire.IpLiteral;
 import dev.dnsgate.wire.Transport;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -25,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * on unanswered queries per connection, past which reading pauses so one client cannot queue
  * unbounded work.
  */
-final class TcpListener {
+final class TcpListener implements Listener {
 
   private final NetServer server;
   private final AtomicInteger open = new AtomicInteger();
@@ -171,30 +174,27 @@ final class TcpListener {
   }
 
   /** Takes no new connections or queries; what is in flight still completes. */
-  void drain() {
+  @Override
+  public void stopAccepting() {
     draining = true;
   }
 
-  /** Connections closed at once because a cap was reached. */
-  long refusedConnections() {
-    return refused.sum();
+  @Override
+  public void registerMeters(MeterRegistry registry) {
+    Gauge.builder("dnsgate.tcp.connections", open, AtomicInteger::get)
+        .description("Client TCP connections open").register(registry);
+    FunctionCounter.builder("dnsgate.tcp.refused", refused, LongAdder::sum)
+        .description("Client TCP connections closed at once: total or per-client cap reached").register(registry);
+    FunctionCounter.builder("dnsgate.tcp.budget_closes", budgetCloses, LongAdder::sum)
+        .description("Client TCP connections closed after max-queries-per-connection queries")
+        .register(registry);
+    FunctionCounter.builder("dnsgate.tcp.read_timeouts", readTimeouts, LongAdder::sum)
+        .description("Client TCP connections closed because a message did not arrive in full in time")
+        .register(registry);
   }
 
-  /** Connections closed because they used up their query budget. */
-  long budgetCloses() {
-    return budgetCloses.sum();
-  }
-
-  /** Connections closed because a message did not arrive in full within the read timeout. */
-  long readTimeouts() {
-    return readTimeouts.sum();
-  }
-
-  int openConnections() {
-    return open.get();
-  }
-
-  Uni<Void> close() {
+  @Override
+  public Uni<Void> close() {
     return server.close();
   }
 }

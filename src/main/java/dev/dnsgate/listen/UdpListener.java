@@ -3,6 +3,8 @@ package dev.dnsgate.listen;
 import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.resolve.QueryPipeline;
 import dev.dnsgate.wire.Transport;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -36,7 +38,7 @@ import java.util.function.UnaryOperator;
  * that size per datagram (so a 4 MiB SO_RCVBUF costs 4 MiB per packet: 5k qps instead of 90k), and
  * it resolves the destination host string on every send.
  */
-final class UdpListener {
+final class UdpListener implements Listener {
 
   private final List<Channel> channels;
 
@@ -44,11 +46,11 @@ final class UdpListener {
     this.channels = channels;
   }
 
-  static Uni<UdpListener> bind(io.vertx.core.Vertx vertx, String address, int port, int socketBuffer,
-      int sockets, QueryPipeline pipeline) {
+  static Uni<UdpListener> bind(io.vertx.core.Vertx vertx, EventLoops eventLoops, String address, int port,
+      int socketBuffer, int sockets, QueryPipeline pipeline) {
     VertxInternal internal = (VertxInternal) vertx;
     boolean reusePort = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
-    List<EventLoop> loops = EventLoops.listeners(vertx, reusePort ? sockets : 1);
+    List<EventLoop> loops = eventLoops.listeners(reusePort ? sockets : 1);
     InternetProtocolFamily family =
         address.contains(":") ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
     return Uni.createFrom().completionStage(() -> {
@@ -132,7 +134,8 @@ final class UdpListener {
   }
 
   /** Stops reading new datagrams; answers to queries already read can still be sent. */
-  void stopReading() {
+  @Override
+  public void stopAccepting() {
     channels.forEach(c -> c.config().setAutoRead(false));
   }
 
@@ -144,7 +147,16 @@ final class UdpListener {
     return channels.size();
   }
 
-  Uni<Void> close() {
+  @Override
+  public void registerMeters(MeterRegistry registry) {
+    int port = port();
+    FunctionCounter.builder("dnsgate.udp.kernel_drops", this, l -> KernelUdpDrops.forPort(port))
+        .description("Datagrams the kernel dropped on the listening socket (buffer full: load shed)")
+        .register(registry);
+  }
+
+  @Override
+  public Uni<Void> close() {
     CompletableFuture<?>[] closed = channels.stream().map(c -> {
       CompletableFuture<Void> done = new CompletableFuture<>();
       c.close().addListener(f -> done.complete(null));

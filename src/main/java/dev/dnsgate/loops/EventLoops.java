@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,15 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * round-robins), a connection sometimes shared the listener's thread, and forward-unique fell from
  * ~95k to ~50k qps.
  */
+// One instance per Vert.x: the split is state that the listeners set and the upstreams read.
+@Singleton
 public final class EventLoops {
 
-  private static final AtomicInteger NEXT_UPSTREAM = new AtomicInteger();
-  /** How many of the first loops serve UDP sockets; set once when the listener binds. */
-  private static volatile int listenerLoops = 1;
+  private final Vertx vertx;
+  private final AtomicInteger nextUpstream = new AtomicInteger();
+  /** How many of the first loops serve UDP sockets; set when the UDP listener binds. */
+  private volatile int listenerLoops = 1;
 
-  private EventLoops() {}
+  public EventLoops(Vertx vertx) {
+    this.vertx = vertx;
+  }
 
-  private static List<EventLoop> loops(Vertx vertx) {
+  private List<EventLoop> loops() {
     List<EventLoop> loops = new ArrayList<>();
     for (EventExecutor executor : ((VertxInternal) vertx).getEventLoopGroup()) {
       loops.add((EventLoop) executor);
@@ -34,19 +40,19 @@ public final class EventLoops {
   /**
    * The loops for {@code wanted} UDP sockets, always leaving at least one loop for upstream work.
    */
-  public static List<EventLoop> listeners(Vertx vertx, int wanted) {
-    List<EventLoop> loops = loops(vertx);
+  public List<EventLoop> listeners(int wanted) {
+    List<EventLoop> loops = loops();
     int count = Math.max(1, Math.min(wanted, loops.size() - 1));
     listenerLoops = count;
     return loops.subList(0, count);
   }
 
   /** A context on the next loop for upstream work, never a listener's when there is another. */
-  public static Context forUpstream(Vertx vertx) {
-    List<EventLoop> loops = loops(vertx);
+  public Context forUpstream() {
+    List<EventLoop> loops = loops();
     int first = Math.min(listenerLoops, loops.size() - 1);
     int others = loops.size() - first;
-    EventLoop loop = loops.get(first + Math.floorMod(NEXT_UPSTREAM.getAndIncrement(), others));
+    EventLoop loop = loops.get(first + Math.floorMod(nextUpstream.getAndIncrement(), others));
     VertxInternal internal = (VertxInternal) vertx;
     return internal.createEventLoopContext(loop, internal.getWorkerPool(), Thread.currentThread().getContextClassLoader());
   }

@@ -1,7 +1,7 @@
 package dev.dnsgate.ops;
 
 import dev.dnsgate.rules.Explanation;
-import dev.dnsgate.rules.RuleEngine;
+import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.Verdict;
 import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
@@ -23,9 +23,9 @@ import org.xbill.DNS.Type;
 @ApplicationScoped
 public class ExplainRoute {
 
-  private final RuleEngine rules;
+  private final LiveRules rules;
 
-  public ExplainRoute(RuleEngine rules) {
+  public ExplainRoute(LiveRules rules) {
     this.rules = rules;
   }
 
@@ -63,7 +63,7 @@ public class ExplainRoute {
     Explanation e = Explanation.of(rules.current(), name, type, client);
     JsonArray checked = new JsonArray();
     for (Verdict.Step step : e.checked()) {
-      checked.add(new JsonObject().put("rule", step.rule()).put("action", step.action())
+      checked.add(new JsonObject().put("rule", step.rule()).put("action", step.kind())
           .put("source", step.source()).put("matched", step.matched()).put("result", step.result()));
     }
     JsonObject decision = new JsonObject().put("action", e.action()).put("rule", e.rule());

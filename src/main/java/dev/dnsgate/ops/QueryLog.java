@@ -2,7 +2,10 @@ package dev.dnsgate.ops;
 
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.resolve.Answer;
+import dev.dnsgate.resolve.QueryObserver;
 import dev.dnsgate.wire.QueryContext;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.event.Observes;
@@ -35,7 +38,7 @@ import org.xbill.DNS.Type;
 // @Singleton, not @ApplicationScoped: called on every query, and a client proxy looks the instance
 // up in its context on each call (~5 % of forward-path samples across the per-query beans).
 @Singleton
-public class QueryLog {
+public class QueryLog implements QueryObserver {
 
   private static final Logger LOG = Logger.getLogger(QueryLog.class);
 
@@ -49,7 +52,7 @@ public class QueryLog {
   private final Thread writer;
   private volatile boolean running = true;
 
-  public QueryLog(DnsgateConfig config) {
+  public QueryLog(DnsgateConfig config, MeterRegistry registry) {
     DnsgateConfig.QueryLog c = config.queryLog();
     this.enabled = c.enabled();
     this.sample = c.sample();
@@ -62,6 +65,8 @@ public class QueryLog {
     } else {
       writer = null;
     }
+    FunctionCounter.builder("dnsgate.query_log.dropped", dropped, LongAdder::sum)
+        .description("Query-log lines dropped because the writer fell behind").register(registry);
   }
 
   private static Writer open(String target) {
@@ -76,12 +81,13 @@ public class QueryLog {
     }
   }
 
-  public void log(QueryContext ctx, Answer answer, int rcode, long nanos) {
+  @Override
+  public void answered(QueryContext ctx, Answer answer, long nanos) {
     if (!enabled || (sample < 1.0 && ThreadLocalRandom.current().nextDouble() >= sample)) {
       return;
     }
     Line line = new Line(System.currentTimeMillis(), ctx.client(), ctx.question().getName().toString(),
-        ctx.question().getType(), answer.source(), answer.detail(), rcode, nanos / 1000);
+        ctx.question().getType(), answer.source().label(), answer.detail(), answer.rcode(), nanos / 1000);
     if (!queue.offer(line)) {
       dropped.increment();
     }
@@ -119,11 +125,6 @@ public class QueryLog {
         .put("rcode", Rcode.string(line.rcode()))
         .put("latency_ms", line.micros() / 1000.0)
         .encode();
-  }
-
-  /** Lines not written because the queue was full. */
-  public long droppedLines() {
-    return dropped.sum();
   }
 
   void stop(@Observes ShutdownEvent event) {

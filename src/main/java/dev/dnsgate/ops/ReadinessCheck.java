@@ -1,11 +1,11 @@
 package dev.dnsgate.ops;
 
+import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.listen.DnsListeners;
-import dev.dnsgate.resolve.QueryPipeline;
-import dev.dnsgate.rules.RuleEngine;
-import dev.dnsgate.rules.Verdict;
+import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.upstream.DotUpstream;
 import dev.dnsgate.upstream.UpstreamGroup;
+import dev.dnsgate.upstream.UpstreamGroups;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -23,13 +23,13 @@ import org.eclipse.microprofile.health.Readiness;
 public class ReadinessCheck implements HealthCheck {
 
   private final DnsListeners listeners;
-  private final RuleEngine rules;
-  private final QueryPipeline pipeline;
+  private final LiveRules rules;
+  private final UpstreamGroups upstreams;
 
-  public ReadinessCheck(DnsListeners listeners, RuleEngine rules, QueryPipeline pipeline) {
+  public ReadinessCheck(DnsListeners listeners, LiveRules rules, UpstreamGroups upstreams) {
     this.listeners = listeners;
     this.rules = rules;
-    this.pipeline = pipeline;
+    this.upstreams = upstreams;
   }
 
   @Override
@@ -38,9 +38,9 @@ public class ReadinessCheck implements HealthCheck {
         .withData("listeners", listeners.serving() ? "serving" : "not serving")
         .withData("rules", rules.loaded() ? rules.current().size() + " loaded" : "not loaded");
     boolean defaultUp = false;
-    for (Map.Entry<String, UpstreamGroup> group : pipeline.groups().entrySet()) {
+    for (Map.Entry<String, UpstreamGroup> group : upstreams.all().entrySet()) {
       for (DotUpstream upstream : group.getValue().upstreams()) {
-        defaultUp |= group.getKey().equals(Verdict.DEFAULT_GROUP) && upstream.isUp();
+        defaultUp |= group.getKey().equals(DnsgateConfig.Upstream.DEFAULT_GROUP) && upstream.isUp();
         double latency = upstream.latencyMillis();
         response.withData(group.getKey() + " " + upstream.server().label(),
             (upstream.isUp() ? "up" : "down")

@@ -11,28 +11,17 @@ import org.xbill.DNS.Message;
  *     {@code wire} is already shaped for the client
  * @param wire the response already encoded for this client (a cache hit's fast path), or null
  * @param rcode the response's (extended) rcode
- * @param source one of the labels below: a small fixed set, safe as a metric label
+ * @param source where it came from
  * @param detail a human reason: the upstream group, the rule and its action, the error
  * @param ede the Extended DNS Error to attach (RFC 8914), or null
  */
-public record Answer(Message message, byte[] wire, int rcode, String source, String detail, EDNSOption ede) {
+public record Answer(Message message, byte[] wire, int rcode, AnswerSource source, String detail, EDNSOption ede) {
 
-  public static Answer of(Message message, String source, String detail, EDNSOption ede) {
+  public static Answer of(Message message, AnswerSource source, String detail, EDNSOption ede) {
     return new Answer(message, null, message.getRcode(), source, detail, ede);
   }
 
-  public static Answer ready(byte[] wire, int rcode, String source, String detail) {
+  public static Answer ready(byte[] wire, int rcode, AnswerSource source, String detail) {
     return new Answer(null, wire, rcode, source, detail, null);
   }
-
-  public static final String UPSTREAM = "upstream";
-  public static final String CACHE = "cache";
-  public static final String STALE = "stale";
-  public static final String REWRITTEN = "rewritten";
-  public static final String BLOCKED = "blocked";
-  public static final String LOCAL = "local";
-  public static final String FAILED = "failed";
-  public static final String REFUSED = "refused";
-  public static final String TRUNCATED = "rate-limited";
-  public static final String ANY = "any-minimal";
 }

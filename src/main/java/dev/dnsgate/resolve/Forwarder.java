@@ -7,7 +7,7 @@ import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.upstream.OutboundQuery;
 import dev.dnsgate.upstream.UpstreamAnswer;
 import dev.dnsgate.upstream.UpstreamException;
-import dev.dnsgate.upstream.UpstreamGroup;
+import dev.dnsgate.upstream.Upstream;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.ResponseShaper;
 import dev.dnsgate.wire.Responses;
@@ -26,14 +26,17 @@ import org.xbill.DNS.Record;
  */
 public final class Forwarder {
 
-  private final Map<String, UpstreamGroup> groups;
+  private final Map<String, Upstream> groups;
   private final AnswerCache cache;
   private final boolean caching;
   private final ResponseShaper shaper;
   private final Coalescer<Fetched> coalescer = new Coalescer<>();
 
-  /** @param caching false: every query goes upstream, and {@code cache} is not used */
-  public Forwarder(Map<String, UpstreamGroup> groups, AnswerCache cache, boolean caching, ResponseShaper shaper) {
+  /**
+   * @param groups the upstream of each group name: an interface, so that a validator can wrap one
+   * @param caching false: every query goes upstream, and {@code cache} is not used
+   */
+  public Forwarder(Map<String, ? extends Upstream> groups, AnswerCache cache, boolean caching, ResponseShaper shaper) {
     this.groups = Map.copyOf(groups);
     this.cache = cache;
     this.caching = caching;
@@ -48,9 +51,9 @@ public final class Forwarder {
    * rewritten), then one coalesced exchange; stale or SERVFAIL on failure.
    */
   public CompletableFuture<Answer> answer(String groupName, RuleQuery query, QueryContext ctx) {
-    UpstreamGroup group = groups.get(groupName);
+    Upstream group = groups.get(groupName);
     Record asked = query.rewritten() ? Record.newRecord(query.name(), query.type(), query.dclass()) : ctx.question();
-    String upstreamSource = query.rewritten() ? Answer.REWRITTEN : Answer.UPSTREAM;
+    AnswerSource upstreamSource = query.rewritten() ? AnswerSource.REWRITTEN : AnswerSource.UPSTREAM;
     if (!caching) {
       return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((answer, error) ->
           error == null
@@ -63,13 +66,13 @@ public final class Forwarder {
       AnswerCache.Ready ready = cache.freshReady(key, ctx, shaper);
       if (ready != null) {
         prefetchIfDue(ready.prefetchDue(), key, group, ctx, asked);
-        return CompletableFuture.completedFuture(Answer.ready(ready.wire(), ready.rcode(), Answer.CACHE, groupName));
+        return CompletableFuture.completedFuture(Answer.ready(ready.wire(), ready.rcode(), AnswerSource.CACHE, groupName));
       }
     } else {
       AnswerCache.Hit hit = cache.fresh(key);
       if (hit != null) {
         prefetchIfDue(hit.prefetchDue(), key, group, ctx, asked);
-        return CompletableFuture.completedFuture(Answer.of(query.revert(hit.message()), Answer.CACHE, groupName, null));
+        return CompletableFuture.completedFuture(Answer.of(query.revert(hit.message()), AnswerSource.CACHE, groupName, null));
       }
     }
     return fetch(key, group, ctx, asked).handle((fetched, error) -> {
@@ -83,21 +86,21 @@ public final class Forwarder {
       }
       Message stale = cache.stale(key);
       if (stale != null) {
-        return Answer.of(query.revert(stale), Answer.STALE, groupName,
+        return Answer.of(query.revert(stale), AnswerSource.STALE, groupName,
             new ExtendedErrorCodeOption(ExtendedErrorCodeOption.STALE_ANSWER, "upstreams failed; stale answer"));
       }
       return networkError(ctx, UpstreamException.of(error));
     });
   }
 
-  private void prefetchIfDue(boolean due, CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
+  private void prefetchIfDue(boolean due, CacheKey key, Upstream group, QueryContext ctx, Record asked) {
     if (due) {
       fetch(key, group, ctx, asked).whenComplete((m, e) -> cache.prefetchDone(key));
     }
   }
 
   /** One upstream exchange per key at a time; the answer is cached before anyone sees it. */
-  private CompletableFuture<Fetched> fetch(CacheKey key, UpstreamGroup group, QueryContext ctx, Record asked) {
+  private CompletableFuture<Fetched> fetch(CacheKey key, Upstream group, QueryContext ctx, Record asked) {
     return coalescer.resolve(key, () -> group.resolve(OutboundQuery.from(ctx, asked, group.padding()))
         .thenApply(answer -> new Fetched(answer, cache.put(key, answer.message(), answer.wire()))));
   }
@@ -107,7 +110,7 @@ public final class Forwarder {
     String text = "no upstream answered: " + error.getMessage();
     return Answer.of(
         Responses.error(ctx, Rcode.SERVFAIL),
-        Answer.FAILED,
+        AnswerSource.FAILED,
         text,
         new ExtendedErrorCodeOption(ExtendedErrorCodeOption.NETWORK_ERROR, truncated(text)));
   }

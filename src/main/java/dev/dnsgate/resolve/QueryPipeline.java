@@ -5,30 +5,24 @@ import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.cache.Coalescer;
 import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.config.DnsgateConfig;
-import dev.dnsgate.ops.DnsMetrics;
-import dev.dnsgate.ops.QueryLog;
+import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.Rule;
-import dev.dnsgate.rules.RuleEngine;
 import dev.dnsgate.rules.RuleQuery;
 import dev.dnsgate.rules.Verdict;
-import dev.dnsgate.upstream.UpstreamGroup;
-import dev.dnsgate.upstream.UpstreamServer;
-import dev.dnsgate.upstream.UpstreamSettings;
+import dev.dnsgate.upstream.UpstreamGroups;
 import dev.dnsgate.wire.Decoded;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.QueryDecoder;
 import dev.dnsgate.wire.ResponseShaper;
 import dev.dnsgate.wire.Responses;
 import dev.dnsgate.wire.Transport;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +45,7 @@ import org.xbill.DNS.Record;
  *   <li>upstream: the group the rules chose, identical misses coalesced into one exchange, within
  *       the total timeout; serve-stale (EDE 3) or SERVFAIL with EDE 23 when none answers;
  *   <li>shape: the client's ID, question and EDNS view, truncated to its transport's limit; then
- *       metrics and the query log.
+ *       every {@link QueryObserver} (metrics, the query log) is told.
  * </ol>
  */
 // @Singleton, not @ApplicationScoped: called on every query, and a client proxy looks the instance
@@ -64,29 +58,26 @@ public class QueryPipeline {
   private final QueryDecoder decoder;
   private final ResponseShaper shaper;
   private final Gate gate;
-  private final RuleEngine rules;
-  private final Map<String, UpstreamGroup> groups = new HashMap<>();
+  private final LiveRules rules;
   private final Forwarder forwarder;
   private final RuleAnswers ruleAnswers;
-  private final DnsMetrics metrics;
-  private final QueryLog queryLog;
+  /** An array, not a list: iterated on every query. */
+  private final QueryObserver[] observers;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  public QueryPipeline(DnsgateConfig config, Vertx vertx, RuleEngine rules, AnswerCache cache,
-      DnsMetrics metrics, QueryLog queryLog) {
+  public QueryPipeline(DnsgateConfig config, LiveRules rules, UpstreamGroups upstreams, AnswerCache cache,
+      Instance<QueryObserver> observers, MeterRegistry registry) {
     this.shaper = new ResponseShaper(config.listen().udpPayloadSize());
     this.decoder = new QueryDecoder(config.listen().udpPayloadSize(), shaper);
     this.gate = new Gate(config.access(), NanoClock.SYSTEM);
     this.ruleAnswers = new RuleAnswers(shaper);
     this.rules = rules;
-    this.metrics = metrics;
-    this.queryLog = queryLog;
-    UpstreamSettings defaults = UpstreamSettings.from(config.upstream());
-    groups.put(Verdict.DEFAULT_GROUP, new UpstreamGroup(vertx, defaults));
-    config.upstream().groups().forEach((name, group) -> groups.put(name, new UpstreamGroup(vertx,
-        defaults.forGroup(group.servers().stream().map(UpstreamServer::parse).toList(),
-            group.strategy().orElse(defaults.strategy())))));
-    this.forwarder = new Forwarder(groups, cache, config.cache().enabled(), shaper);
+    this.observers = observers.stream().toArray(QueryObserver[]::new);
+    this.forwarder = new Forwarder(Map.copyOf(upstreams.all()), cache, config.cache().enabled(), shaper);
+    FunctionCounter.builder("dnsgate.queries.coalesced", forwarder.coalescer(), Coalescer::joinedQueries)
+        .description("Cache misses that waited for an identical query's upstream exchange").register(registry);
+    Gauge.builder("dnsgate.queries.in_flight", inFlight, AtomicInteger::get)
+        .description("Queries received and not yet answered").register(registry);
   }
 
   /**
@@ -97,24 +88,26 @@ public class QueryPipeline {
     long start = System.nanoTime();
     Decoded decoded = decoder.decode(packet, transport, client);
     if (decoded instanceof Decoded.Drop drop) {
-      metrics.dropped("unreadable");
+      dropped(QueryObserver.Drop.UNREADABLE);
       LOG.debugf("dropped packet from %s: %s", client, drop.reason());
       return CompletableFuture.completedFuture(null);
     }
     if (decoded instanceof Decoded.Reply reply) {
-      metrics.malformed();
+      for (QueryObserver observer : observers) {
+        observer.malformed();
+      }
       LOG.debugf("error reply to %s: %s", client, reply.reason());
       return CompletableFuture.completedFuture(reply.wire());
     }
     QueryContext ctx = ((Decoded.Query) decoded).context();
-    Gate.Verdict verdict = gate.check(ctx);
-    if (verdict == Gate.Verdict.DROP_DENIED || verdict == Gate.Verdict.DROP_LIMITED) {
-      metrics.dropped(verdict == Gate.Verdict.DROP_DENIED ? "denied" : "rate-limited");
+    Gate.Admission admission = gate.check(ctx);
+    if (admission == Gate.Admission.DROP_DENIED || admission == Gate.Admission.DROP_LIMITED) {
+      dropped(admission == Gate.Admission.DROP_DENIED ? QueryObserver.Drop.DENIED : QueryObserver.Drop.RATE_LIMITED);
       return CompletableFuture.completedFuture(null);
     }
     inFlight.incrementAndGet();
     // one stage rather than three: each costs an object and a hand-over on the hot path
-    return answer(verdict, ctx).handle((answer, error) -> {
+    return answer(admission, ctx).handle((answer, error) -> {
       inFlight.decrementAndGet();
       if (error != null) {
         return internalError(ctx, error);
@@ -127,13 +120,19 @@ public class QueryPipeline {
     });
   }
 
+  private void dropped(QueryObserver.Drop reason) {
+    for (QueryObserver observer : observers) {
+      observer.dropped(reason);
+    }
+  }
+
   /** The answer for a query the gate let through or answers itself; a bug becomes SERVFAIL, never silence. */
-  private CompletableFuture<Answer> answer(Gate.Verdict verdict, QueryContext ctx) {
+  private CompletableFuture<Answer> answer(Gate.Admission admission, QueryContext ctx) {
     try {
-      return switch (verdict) {
-        case REFUSED -> gated(verdict, ctx, Answer.REFUSED);
-        case TRUNCATED -> gated(verdict, ctx, Answer.TRUNCATED);
-        case ANY_MINIMAL -> gated(verdict, ctx, Answer.ANY);
+      return switch (admission) {
+        case REFUSED -> gated(admission, ctx, AnswerSource.REFUSED);
+        case TRUNCATED -> gated(admission, ctx, AnswerSource.RATE_LIMITED);
+        case ANY_MINIMAL -> gated(admission, ctx, AnswerSource.ANY_MINIMAL);
         default -> resolve(ctx);
       };
     } catch (RuntimeException e) {
@@ -141,16 +140,16 @@ public class QueryPipeline {
     }
   }
 
-  private static CompletableFuture<Answer> gated(Gate.Verdict verdict, QueryContext ctx, String source) {
-    return CompletableFuture.completedFuture(Answer.of(Gate.answer(verdict, ctx), source, verdict.name(), null));
+  private static CompletableFuture<Answer> gated(Gate.Admission admission, QueryContext ctx, AnswerSource source) {
+    return CompletableFuture.completedFuture(Answer.of(Gate.answer(admission, ctx), source, admission.name(), null));
   }
 
   private byte[] finish(QueryContext ctx, Answer answer, long start) {
-    int rcode = answer.rcode();
     byte[] wire = answer.wire() != null ? answer.wire() : shaper.shape(answer.message(), ctx, answer.ede());
     long nanos = System.nanoTime() - start;
-    metrics.answered(ctx.transport(), ctx.question().getType(), rcode, answer.source(), nanos);
-    queryLog.log(ctx, answer, rcode, nanos);
+    for (QueryObserver observer : observers) {
+      observer.answered(ctx, answer, nanos);
+    }
     return wire;
   }
 
@@ -158,6 +157,7 @@ public class QueryPipeline {
     Record question = ctx.question();
     RuleQuery query = new RuleQuery(question.getName(), question.getType(), question.getDClass(), ctx.client());
     Verdict verdict = rules.current().evaluate(query, null);
+    verdict.countHits(); // here, where real queries are answered: explain and replays count nothing
     if (verdict.outcome() instanceof Outcome.Answer answer) {
       return CompletableFuture.completedFuture(fromRule(verdict.rule(), answer, query, ctx));
     }
@@ -165,10 +165,10 @@ public class QueryPipeline {
   }
 
   private Answer fromRule(Rule rule, Outcome.Answer answer, RuleQuery query, QueryContext ctx) {
-    String source = rule.action().equals("block") ? Answer.BLOCKED : rule.action();
-    String detail = rule.name() + " (" + rule.action() + ")";
+    AnswerSource source = answer.blocked() ? AnswerSource.BLOCKED : AnswerSource.LOCAL;
+    String detail = rule.name() + " (" + rule.kind() + ")";
     // Block answers go to ever-new names (a 1M-name list), where templates would only churn.
-    if (query.rewritten() || source.equals(Answer.BLOCKED)) {
+    if (query.rewritten() || answer.blocked()) {
       return Answer.of(query.revert(answer.message()), source, detail, answer.ede());
     }
     return Answer.ready(ruleAnswers.wire(rule, answer, ctx), answer.message().getRcode(), source, detail);
@@ -179,27 +179,8 @@ public class QueryPipeline {
     return shaper.shape(Responses.error(ctx, Rcode.SERVFAIL), ctx, null);
   }
 
-  /** The upstream groups by name; "default" is always there. */
-  public Map<String, UpstreamGroup> groups() {
-    return groups;
-  }
-
-  public Coalescer<?> coalescer() {
-    return forwarder.coalescer();
-  }
-
   /** Queries received and not yet answered. */
   public int inFlight() {
     return inFlight.get();
-  }
-
-  /** After the listeners have bound (default priority 2500), so connections avoid their loops. */
-  void warmUp(@Observes @Priority(3000) StartupEvent event) {
-    groups.values().forEach(UpstreamGroup::warmUp);
-  }
-
-  /** Upstream connections close last, after the listeners have drained (see DnsListeners.stop). */
-  void close(@Observes @Priority(2000) ShutdownEvent event) {
-    groups.values().forEach(UpstreamGroup::close);
   }
 }

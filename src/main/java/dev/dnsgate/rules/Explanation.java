@@ -17,7 +17,7 @@ import org.xbill.DNS.Type;
  * What the rules would do with a query, computed without forwarding anything: used by the explain
  * endpoint and by the rule test cases in rules/tests.
  *
- * @param action the deciding rule's action, or "forward" when no rule decided
+ * @param action the deciding rule's kind (its {@code action:} word), or "forward" when no rule decided
  * @param rule the deciding rule's name, or null
  * @param group the upstream group for a forward, or null for an answer
  * @param rcode the answer's rcode name, or null for a forward
@@ -44,7 +44,7 @@ public record Explanation(
     List<Verdict.Step> trace = new ArrayList<>();
     Verdict verdict = rules.evaluate(query, trace);
     String clientText = client == null ? null : client.getHostAddress();
-    String action = verdict.rule() == null ? "forward" : verdict.rule().action();
+    String action = verdict.rule() == null ? "forward" : verdict.rule().kind();
     String ruleName = verdict.rule() == null ? null : verdict.rule().name();
     if (verdict.outcome() instanceof Outcome.Answer answer) {
       Message message = query.revert(answer.message());

@@ -14,8 +14,10 @@ public sealed interface Outcome {
    *
    * @param message an answer to the query as the rule saw it (rewritten name), without ID or OPT
    * @param ede an Extended DNS Error to attach (e.g. 15 Blocked), or null
+   * @param blocked true when the answer refuses the name (a block list, a policy), false when it is
+   *     data the operator serves (a local zone): counted apart, and not kept as templates
    */
-  record Answer(Message message, EDNSOption ede) implements Outcome {}
+  record Answer(Message message, EDNSOption ede, boolean blocked) implements Outcome {}
 
   /** Forward to the named upstream group. */
   record Forward(String group) implements Outcome {}

@@ -8,8 +8,8 @@ import java.util.Set;
  */
 public interface RuleKind {
 
-  /** The value of {@code action:} that selects this kind, e.g. "block". */
-  String action();
+  /** The value of {@code action:} in a rule file that selects this kind, e.g. "block". */
+  String name();
 
   Phase phase();
 

@@ -2,22 +2,22 @@ package dev.dnsgate.rules;
 
 import java.util.Set;
 
-/** The fixed facts of a rule kind (its action word, its phase, its own keys) held in one place. */
+/** The fixed facts of a rule kind (the word that names it, its phase, its own keys) held in one place. */
 public abstract class RuleKindBase implements RuleKind {
 
-  private final String action;
+  private final String name;
   private final Phase phase;
   private final Set<String> keys;
 
-  protected RuleKindBase(String action, Phase phase, Set<String> keys) {
-    this.action = action;
+  protected RuleKindBase(String name, Phase phase, Set<String> keys) {
+    this.name = name;
     this.phase = phase;
     this.keys = keys;
   }
 
   @Override
-  public String action() {
-    return action;
+  public String name() {
+    return name;
   }
 
   @Override

@@ -45,7 +45,7 @@ public class RuleLoader {
 
   /** Without CDI (unit tests): the given kinds only. */
   RuleLoader(Iterable<RuleKind> kinds, MeterRegistry registry) {
-    kinds.forEach(k -> this.kinds.put(k.action(), k));
+    kinds.forEach(k -> this.kinds.put(k.name(), k));
     this.registry = registry;
   }
 
@@ -95,12 +95,12 @@ public class RuleLoader {
     known.addAll(kind.keys());
     spec.rejectUnknown(known, "a " + action + " rule");
     Matcher matcher = spec.mapping("match").map(Matchers::from).orElse(Matcher.ANY);
-    RuleAction body = kind.build(spec);
+    RuleAction ruleAction = kind.build(spec);
     Counter hits = Counter.builder("dnsgate.rule.hits")
         .description("Queries a rule answered, forwarded or changed")
         .tag("rule", name).tag("action", action)
         .register(registry);
-    return new Rule(name, action, kind.phase(), matcher, body, spec.where(), hits);
+    return new Rule(name, action, kind.phase(), matcher, ruleAction, spec.where(), hits);
   }
 
   private static List<RuleSpec> specs(Path file, RuleEnvironment environment) {

@@ -1,5 +1,6 @@
 package dev.dnsgate.rules;
 
+import dev.dnsgate.config.DnsgateConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,36 +44,40 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
 
   /**
    * Runs the phases in order (see {@link Phase}). In REWRITE the first matching rule rewrites and the
-   * phase ends; an ALLOW match skips BLOCK; the first answer or forward ends the chain.
+   * phase ends; an ALLOW match skips BLOCK; the first answer or forward ends the chain. Pure: no
+   * counter moves (the query path counts hits with {@link Verdict#countHits()}).
    *
    * @param trace where to record every step, or null on the hot path
    */
   public Verdict evaluate(RuleQuery query, List<Verdict.Step> trace) {
-    boolean allowed = false;
+    Rule rewrittenBy = null;
+    Rule allowedBy = null;
+    List<Verdict.Step> steps = trace == null ? List.of() : trace;
     for (Phase phase : PHASES) {
-      if (phase == Phase.BLOCK && allowed) {
+      if (phase == Phase.BLOCK && allowedBy != null) {
         continue;
       }
       for (Rule rule : byPhase.get(phase)) {
         boolean matched = rule.matcher().matches(query);
-        Outcome outcome = matched ? rule.body().apply(query) : null;
+        Outcome outcome = matched ? rule.action().apply(query) : null;
         if (trace != null) {
-          trace.add(new Verdict.Step(rule.name(), rule.action(), rule.source(), matched, describe(matched, outcome)));
+          trace.add(new Verdict.Step(rule.name(), rule.kind(), rule.source(), matched, describe(matched, outcome)));
         }
         if (outcome == null) {
           continue;
         }
-        rule.hits().increment();
         if (outcome instanceof Outcome.Answer || outcome instanceof Outcome.Forward) {
-          return new Verdict(outcome, rule, trace == null ? List.of() : trace);
+          return new Verdict(outcome, rule, rewrittenBy, allowedBy, steps);
         }
         if (phase == Phase.ALLOW) {
-          allowed = true;
+          allowedBy = rule;
+        } else {
+          rewrittenBy = rule;
         }
         break; // a rewrite or an allow ends its phase
       }
     }
-    return new Verdict(new Outcome.Forward(Verdict.DEFAULT_GROUP), null, trace == null ? List.of() : trace);
+    return new Verdict(new Outcome.Forward(DnsgateConfig.Upstream.DEFAULT_GROUP), null, rewrittenBy, allowedBy, steps);
   }
 
   private static String describe(boolean matched, Outcome outcome) {

@@ -3,17 +3,32 @@ package dev.dnsgate.rules;
 import java.util.List;
 
 /**
- * What the rule chain decided for one query.
+ * What the rule chain decided for one query, and which rules took part.
  *
  * @param outcome an {@link Outcome.Answer} or {@link Outcome.Forward}
  * @param rule the rule that decided, or null when no rule did (default upstream group)
+ * @param rewrittenBy the rule that rewrote the query, or null
+ * @param allowedBy the allow rule that skipped the block phase, or null
  * @param trace every rule checked, in order; empty unless asked for (explain)
  */
-public record Verdict(Outcome outcome, Rule rule, List<Step> trace) {
-
-  /** The group used when no forward rule picks one. */
-  public static final String DEFAULT_GROUP = "default";
+public record Verdict(Outcome outcome, Rule rule, Rule rewrittenBy, Rule allowedBy, List<Step> trace) {
 
   /** One rule checked: did its matcher match, and what did its action do. */
-  public record Step(String rule, String action, String source, boolean matched, String result) {}
+  public record Step(String rule, String kind, String source, boolean matched, String result) {}
+
+  /**
+   * Counts a hit for every rule that decided or changed this query. Called by the query path for the
+   * queries it answers, so that explanations, rule tests and replays leave the live counters alone.
+   */
+  public void countHits() {
+    count(rewrittenBy);
+    count(allowedBy);
+    count(rule);
+  }
+
+  private static void count(Rule r) {
+    if (r != null) {
+      r.hits().increment();
+    }
+  }
 }

@@ -1,6 +1,5 @@
 package dev.dnsgate.upstream;
 
-import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.upstream.UpstreamException.Kind;
 import dev.dnsgate.wire.FrameReader;
 import io.vertx.core.Context;
@@ -71,11 +70,12 @@ final class DotConnection {
 
   private record Pending(OutboundQuery query, CompletableFuture<UpstreamAnswer> result, long deadlineNanos) {}
 
-  DotConnection(Vertx vertx, NetClient client, UpstreamServer server, SpkiPins pins, UpstreamStats stats) {
+  /** @param home the event loop this connection lives on, never a listener's (see EventLoops) */
+  DotConnection(Vertx vertx, Context home, NetClient client, UpstreamServer server, SpkiPins pins,
+      UpstreamStats stats) {
     this.vertx = vertx;
     this.stats = stats;
-    // Its own event loop, not the listener's: see EventLoops.
-    this.home = EventLoops.forUpstream(vertx);
+    this.home = home;
     this.ready =
         Future.<NetSocket>future(
                 promise ->

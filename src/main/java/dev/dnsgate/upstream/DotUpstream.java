@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import dev.dnsgate.upstream.UpstreamException.Kind;
+import dev.dnsgate.loops.EventLoops;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class DotUpstream {
   private static final double EWMA_WEIGHT = 0.2;
 
   private final Vertx vertx;
+  private final EventLoops loops;
   private final NetClient client;
   private final UpstreamServer server;
   private final UpstreamSettings settings;
@@ -46,8 +48,9 @@ public final class DotUpstream {
   private volatile double latencyMillis = Double.NaN;
   private volatile String lastError = "";
 
-  DotUpstream(Vertx vertx, NetClient client, UpstreamServer server, UpstreamSettings settings) {
+  DotUpstream(Vertx vertx, EventLoops loops, NetClient client, UpstreamServer server, UpstreamSettings settings) {
     this.vertx = vertx;
+    this.loops = loops;
     this.client = client;
     this.server = server;
     this.settings = settings;
@@ -114,7 +117,7 @@ public final class DotUpstream {
   }
 
   private synchronized DotConnection open() {
-    DotConnection connection = new DotConnection(vertx, client, server, pins, stats);
+    DotConnection connection = new DotConnection(vertx, loops.forUpstream(), client, server, pins, stats);
     pool.add(connection);
     return connection;
   }
@@ -181,7 +184,7 @@ public final class DotUpstream {
   }
 
   /** Opens one connection ahead of the first query, so that it does not pay for the handshake. */
-  void warmUp() {
+  void connect() {
     if (pool.isEmpty()) {
       open();
     }

@@ -1,5 +1,6 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.WireBytes;
 import java.util.ArrayList;
@@ -56,6 +57,27 @@ public record OutboundQuery(byte[] wire, Record question) {
     query.addRecord(question, Section.QUESTION);
     int flags = ctx.dnssecOk() ? ExtendedFlags.DO : 0;
     return encode(query, question, flags, ctx.options(), padding);
+  }
+
+  /**
+   * A query of our own making rather than a client's (DNSSEC key lookups, a what-if run, a probe): its
+   * question, its RD and CD bits, and the DO bit and end-to-end options of its OPT record, if any.
+   */
+  public static OutboundQuery of(Message message, boolean padding) {
+    Record question = message.getQuestion();
+    if (question == null) {
+      throw new IllegalArgumentException("an outbound query needs a question");
+    }
+    Message query = new Message(0);
+    for (int flag : new int[] {Flags.RD, Flags.CD}) {
+      if (message.getHeader().getFlag(flag)) {
+        query.getHeader().setFlag(flag);
+      }
+    }
+    query.addRecord(question, Section.QUESTION);
+    OPTRecord opt = message.getOPT();
+    int flags = opt == null ? 0 : opt.getFlags() & ExtendedFlags.DO;
+    return encode(query, question, flags, opt == null ? List.of() : EdnsOptions.endToEnd(opt), padding);
   }
 
   /** A cheap query that any resolver answers (even with REFUSED): used to probe a server back in. */

@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.loops.EventLoops;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next server, and all attempts together stay within the total timeout. Servers marked down are
  * tried only after every healthy one, so a query is never refused just because health is stale.
  */
-public final class UpstreamGroup {
+public final class UpstreamGroup implements Upstream {
 
   /** Every this many queries the fastest strategy tries the runner-up, to keep its average current. */
   private static final int EXPLORE_EVERY = 64;
@@ -33,10 +34,10 @@ public final class UpstreamGroup {
   private final boolean padding;
   private final AtomicLong queries = new AtomicLong();
 
-  public UpstreamGroup(Vertx vertx, UpstreamSettings settings) {
+  public UpstreamGroup(Vertx vertx, EventLoops loops, UpstreamSettings settings) {
     this.client = vertx.createNetClient(clientOptions(settings));
     this.upstreams =
-        settings.servers().stream().map(s -> new DotUpstream(vertx, client, s, settings)).toList();
+        settings.servers().stream().map(s -> new DotUpstream(vertx, loops, client, s, settings)).toList();
     this.strategy = settings.strategy();
     this.attemptTimeoutMs = settings.attemptTimeout().toMillis();
     this.totalTimeoutNanos = settings.totalTimeout().toNanos();
@@ -67,11 +68,13 @@ public final class UpstreamGroup {
     return options;
   }
 
+  @Override
   public boolean padding() {
     return padding;
   }
 
   /** Resolves through the servers in strategy order; fails only when every attempt has failed. */
+  @Override
   public CompletableFuture<UpstreamAnswer> resolve(OutboundQuery query) {
     CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
     attempt(query, order(), 0, System.nanoTime() + totalTimeoutNanos, result, null);
@@ -125,8 +128,8 @@ public final class UpstreamGroup {
    * Connects to every server now rather than on the first query: a cold JVM's first TLS handshake
    * took ~300 ms here, which the first clients would otherwise wait for.
    */
-  public void warmUp() {
-    upstreams.forEach(DotUpstream::warmUp);
+  public void connect() {
+    upstreams.forEach(DotUpstream::connect);
   }
 
   public List<DotUpstream> upstreams() {

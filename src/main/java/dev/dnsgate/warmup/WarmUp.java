@@ -3,10 +3,11 @@ package dev.dnsgate.warmup;
 import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.resolve.Answer;
 import dev.dnsgate.resolve.Forwarder;
 import dev.dnsgate.rules.RuleQuery;
-import dev.dnsgate.rules.Verdict;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamServer;
 import dev.dnsgate.upstream.UpstreamSettings;
@@ -70,7 +71,7 @@ public final class WarmUp {
    * @param upstream timeouts, padding and pool sizes of the real upstreams (not their servers)
    * @param cache the real cache's settings; the warm-up's cache is smaller, to evict sooner
    */
-  public static Result run(Vertx vertx, UpstreamSettings upstream, AnswerCache.CacheSettings cache,
+  public static Result run(Vertx vertx, EventLoops loops, UpstreamSettings upstream, AnswerCache.CacheSettings cache,
       int udpPayloadSize, Duration duration, long maxQueries) throws Exception {
     long start = System.nanoTime();
     Instant now = Instant.now();
@@ -79,7 +80,7 @@ public final class WarmUp {
     Path trust = Files.createTempFile("dnsgate-warm-up", ".pem");
     try (LoopbackDotServer server = new LoopbackDotServer(certificate)) {
       Files.writeString(trust, certificate.certificatePem());
-      UpstreamGroup group = new UpstreamGroup(vertx, settingsFor(server.port(), trust, upstream));
+      UpstreamGroup group = new UpstreamGroup(vertx, loops, settingsFor(server.port(), trust, upstream));
       try {
         Traffic traffic = new Traffic(group, new AnswerCache(smaller(cache), NanoClock.SYSTEM), udpPayloadSize);
         traffic.send(start + duration.toNanos(), maxQueries, upstream.totalTimeout());
@@ -119,7 +120,7 @@ public final class WarmUp {
     Traffic(UpstreamGroup group, AnswerCache cache, int udpPayloadSize) {
       this.shaper = new ResponseShaper(udpPayloadSize);
       this.decoder = new QueryDecoder(udpPayloadSize, shaper);
-      this.forwarder = new Forwarder(Map.of(Verdict.DEFAULT_GROUP, group), cache, true, shaper);
+      this.forwarder = new Forwarder(Map.of(DnsgateConfig.Upstream.DEFAULT_GROUP, group), cache, true, shaper);
     }
 
     void send(long deadlineNanos, long maxQueries, Duration totalTimeout) throws Exception {
@@ -130,7 +131,7 @@ public final class WarmUp {
         QueryContext ctx = ((Decoded.Query) decoder.decode(query(n), Transport.UDP, CLIENT)).context();
         Record question = ctx.question();
         RuleQuery asked = new RuleQuery(question.getName(), question.getType(), question.getDClass(), CLIENT);
-        forwarder.answer(Verdict.DEFAULT_GROUP, asked, ctx).whenComplete((answer, error) -> {
+        forwarder.answer(DnsgateConfig.Upstream.DEFAULT_GROUP, asked, ctx).whenComplete((answer, error) -> {
           if (error == null && answer.rcode() == Rcode.NOERROR && shaped(answer, ctx).length > Header.LENGTH) {
             answered.incrementAndGet();
           }

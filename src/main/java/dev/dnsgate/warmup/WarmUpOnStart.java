@@ -2,17 +2,15 @@ package dev.dnsgate.warmup;
 
 import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.upstream.UpstreamSettings;
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** Runs the warm-up after the rules have loaded (priority 1) and before the listeners bind (2500). */
+/** Runs the warm-up at start, before the listeners bind (dev.dnsgate.lifecycle states the order). */
 @ApplicationScoped
 public class WarmUpOnStart {
 
@@ -20,13 +18,24 @@ public class WarmUpOnStart {
 
   private volatile WarmUp.Result lastRun;
 
-  void run(@Observes @Priority(2000) StartupEvent event, DnsgateConfig config, Vertx vertx) {
+  private final DnsgateConfig config;
+  private final Vertx vertx;
+  private final EventLoops loops;
+
+  public WarmUpOnStart(DnsgateConfig config, Vertx vertx, EventLoops loops) {
+    this.config = config;
+    this.vertx = vertx;
+    this.loops = loops;
+  }
+
+  /** Warms up for {@code dnsgate.warm-up.duration}; never fails (a failed warm-up is logged). */
+  public void run() {
     Duration duration = config.warmUp().duration();
     if (duration.isZero() || duration.isNegative()) {
       return;
     }
     try {
-      WarmUp.Result result = WarmUp.run(vertx, UpstreamSettings.from(config.upstream()),
+      WarmUp.Result result = WarmUp.run(vertx, loops, UpstreamSettings.from(config.upstream()),
           AnswerCache.CacheSettings.from(config.cache()), config.listen().udpPayloadSize(), duration, Long.MAX_VALUE);
       lastRun = result;
       LOG.infof("warm-up: %d made-up queries over loopback TLS, %d answered, in %d ms; now listening",

@@ -1,5 +1,7 @@
 package dev.dnsgate.listen;
 
+import dev.dnsgate.testing.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,6 +41,7 @@ import org.xbill.DNS.Type;
 class ForwardingEndToEndTest {
 
   @Inject DnsListeners listeners;
+  @Inject MeterRegistry registry;
   @Inject AnswerCache cache;
 
   DnsClient client;
@@ -338,7 +341,7 @@ class ForwardingEndToEndTest {
       java.net.Socket last = idle.get(idle.size() - 1);
       last.setSoTimeout(3000);
       assertEquals(-1, last.getInputStream().read(), "over the per-client cap (64): closed at once");
-      assertTrue(listeners.refusedTcpConnections() >= 100);
+      assertTrue(Meters.value(registry, "dnsgate.tcp.refused") >= 100);
     } finally {
       for (java.net.Socket socket : idle) {
         socket.close();
@@ -348,7 +351,7 @@ class ForwardingEndToEndTest {
 
   @Test
   void tcpConnectionIsClosedAfterItsQueryBudget() throws Exception {
-    long closesBefore = listeners.tcpBudgetCloses();
+    long closesBefore = Meters.value(registry, "dnsgate.tcp.budget_closes");
     try (DnsClient.TcpSession session = client.tcpSession()) {
       int answered = 0;
       try {
@@ -363,7 +366,7 @@ class ForwardingEndToEndTest {
       assertEquals(20, answered, "the test profile allows 20 queries per connection");
     }
     dev.dnsgate.testing.Eventually.await("the close is counted",
-        () -> listeners.tcpBudgetCloses() == closesBefore + 1, 5_000);
+        () -> Meters.value(registry, "dnsgate.tcp.budget_closes") == closesBefore + 1, 5_000);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.dnsgate.listen;
 
+import dev.dnsgate.testing.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +35,7 @@ class SlowTcpClientsEndToEndTest {
   private static final int CONNECTIONS_PER_ADDRESS = 50; // under the per-client cap of 64
 
   @Inject DnsListeners listeners;
+  @Inject MeterRegistry registry;
 
   DnsClient client;
 
@@ -44,8 +47,8 @@ class SlowTcpClientsEndToEndTest {
 
   @Test
   void thousandsOfIdleTcpClientsAreCappedAndUdpIsStillServed() throws Exception {
-    long refusedBefore = listeners.refusedTcpConnections();
-    int openBefore = listeners.openTcpConnections(); // other tests' clients may keep theirs open
+    long refusedBefore = Meters.value(registry, "dnsgate.tcp.refused");
+    long openBefore = Meters.value(registry, "dnsgate.tcp.connections"); // other tests' clients may keep theirs open
     List<Socket> idle = new ArrayList<>();
     try {
       for (int a = 1; a <= CLIENT_ADDRESSES; a++) {
@@ -59,27 +62,27 @@ class SlowTcpClientsEndToEndTest {
       }
       int attempted = CLIENT_ADDRESSES * CONNECTIONS_PER_ADDRESS;
       Eventually.await("every connection accepted or refused",
-          () -> listeners.openTcpConnections() - openBefore + listeners.refusedTcpConnections() - refusedBefore
+          () -> Meters.value(registry, "dnsgate.tcp.connections") - openBefore + Meters.value(registry, "dnsgate.tcp.refused") - refusedBefore
               >= attempted,
           10_000);
       Message response = client.udp(DnsClient.query("during-slowloris.example.test.", Type.A));
 
       assertEquals(Rcode.NOERROR, response.getRcode());
-      assertTrue(listeners.openTcpConnections() <= 1000, "the total cap holds: " + listeners.openTcpConnections());
-      assertTrue(listeners.refusedTcpConnections() - refusedBefore >= attempted - 1000);
+      assertTrue(Meters.value(registry, "dnsgate.tcp.connections") <= 1000, "the total cap holds: " + Meters.value(registry, "dnsgate.tcp.connections"));
+      assertTrue(Meters.value(registry, "dnsgate.tcp.refused") - refusedBefore >= attempted - 1000);
     } finally {
       for (Socket socket : idle) {
         socket.close();
       }
     }
     Eventually.await("every slot released once the clients are gone",
-        () -> listeners.openTcpConnections() == openBefore,
+        () -> Meters.value(registry, "dnsgate.tcp.connections") == openBefore,
         10_000);
   }
 
   @Test
   void clientThatStopsMidMessageIsClosedAfterTheReadTimeout() throws Exception {
-    long timeoutsBefore = listeners.tcpReadTimeouts();
+    long timeoutsBefore = Meters.value(registry, "dnsgate.tcp.read_timeouts");
     byte[] query = DnsClient.query("trickle.example.test.", Type.A).toWire();
     try (DnsClient.TcpSession session = client.tcpSession()) {
       long started = System.nanoTime();
@@ -89,12 +92,12 @@ class SlowTcpClientsEndToEndTest {
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
       assertTrue(elapsedMs >= 400, "closed by the read timeout, not at once: " + elapsedMs + " ms");
     }
-    assertEquals(timeoutsBefore + 1, listeners.tcpReadTimeouts());
+    assertEquals(timeoutsBefore + 1, Meters.value(registry, "dnsgate.tcp.read_timeouts"));
   }
 
   @Test
   void messageSplitAcrossReadsWithinTheReadTimeoutIsAnswered() throws Exception {
-    long timeoutsBefore = listeners.tcpReadTimeouts();
+    long timeoutsBefore = Meters.value(registry, "dnsgate.tcp.read_timeouts");
     byte[] query = DnsClient.query("split.example.test.", Type.A).toWire();
     try (DnsClient.TcpSession session = client.tcpSession()) {
       for (int round = 0; round < 3; round++) {
@@ -107,7 +110,7 @@ class SlowTcpClientsEndToEndTest {
         assertEquals(Rcode.NOERROR, new Message(session.receive()).getRcode());
       }
     }
-    assertEquals(timeoutsBefore, listeners.tcpReadTimeouts());
+    assertEquals(timeoutsBefore, Meters.value(registry, "dnsgate.tcp.read_timeouts"));
   }
 
   /** The gap between the parts of a message is the behaviour under test, not a synchronisation. */

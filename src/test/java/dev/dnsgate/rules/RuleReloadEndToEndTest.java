@@ -49,7 +49,7 @@ class RuleReloadEndToEndTest {
   }
 
   @Inject DnsListeners listeners;
-  @Inject RuleEngine engine;
+  @Inject LiveRules engine;
 
   private static Path createDir() {
     try {

@@ -1,5 +1,6 @@
 package dev.dnsgate.rules;
 
+import dev.dnsgate.config.DnsgateConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,7 @@ class RuleTestCasesTest {
   Stream<DynamicTest> ruleTestCases() throws IOException {
     RuleSet rules = loader.load(new RuleEnvironment(RULES,
         new dev.dnsgate.rules.match.ListSources(Files.createTempDirectory("lists"), Duration.ofDays(1)),
-        Set.of(Verdict.DEFAULT_GROUP)));
+        Set.of(DnsgateConfig.Upstream.DEFAULT_GROUP)));
     List<DynamicTest> tests = new ArrayList<>();
     try (Stream<Path> files = Files.list(RULES.resolve("tests"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {

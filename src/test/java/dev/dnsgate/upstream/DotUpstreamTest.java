@@ -1,5 +1,6 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.loops.EventLoops;
 import static dev.dnsgate.upstream.UpstreamTestSupport.addresses;
 import static dev.dnsgate.upstream.UpstreamTestSupport.idleTimeout;
 import static dev.dnsgate.upstream.UpstreamTestSupport.pinned;
@@ -37,7 +38,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   @Test
   void verifiedServerAnswers() throws Exception {
     ScriptedDotServer good = server("dot.test");
-    group = new UpstreamGroup(vertx, settings(good));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(good));
 
     assertEquals(Rcode.NOERROR, resolve("ok.example.test.").getRcode());
   }
@@ -45,7 +46,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   @Test
   void certificateForAnotherNameIsRefusedEvenIfItListsTheIp() {
     ScriptedDotServer wrongName = server("wrong.test");
-    group = new UpstreamGroup(vertx, settings(wrongName));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(wrongName));
 
     assertEquals(Kind.TLS, failure("x.example.test.").kind());
     assertTrue(wrongName.received().isEmpty(), "no query sent over an unverified connection");
@@ -54,7 +55,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   @Test
   void certificateFromUntrustedCaIsRefused() {
     ScriptedDotServer rogue = server("rogue-dot.test");
-    group = new UpstreamGroup(vertx, settings(rogue));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(rogue));
 
     assertEquals(Kind.TLS, failure("x.example.test.").kind());
     assertTrue(rogue.received().isEmpty());
@@ -64,7 +65,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   void pinMismatchIsAHardFailure() {
     ScriptedDotServer good = server("dot.test");
     String otherKey = pinOf("wrong.test.pem");
-    group = new UpstreamGroup(vertx, pinned(Map.of("dot.test", List.of(otherKey)), good));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), pinned(Map.of("dot.test", List.of(otherKey)), good));
 
     assertEquals(Kind.PIN_MISMATCH, failure("x.example.test.").kind());
     assertTrue(good.received().isEmpty());
@@ -74,7 +75,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   void matchingPinIsAccepted() throws Exception {
     ScriptedDotServer good = server("dot.test");
     List<String> pins = List.of(pinOf("wrong.test.pem"), pinOf("dot.test.pem"));
-    group = new UpstreamGroup(vertx, pinned(Map.of("dot.test", pins), good));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), pinned(Map.of("dot.test", pins), good));
 
     assertEquals(Rcode.NOERROR, resolve("pinned.example.test.").getRcode());
   }
@@ -95,7 +96,7 @@ class DotUpstreamTest extends UpstreamTestBase {
       spoof.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
       return Reply.answer(spoof);
     });
-    group = new UpstreamGroup(vertx, settings(liar));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(liar));
 
     assertEquals(Kind.TIMEOUT, failure("spoof.example.test.").kind());
     assertTrue(group.upstreams().get(0).stats().discardedTotal() >= 1);
@@ -109,7 +110,7 @@ class DotUpstreamTest extends UpstreamTestBase {
       other.getHeader().setID(q.getHeader().getID());
       return ScriptedDotServer.standard(other);
     });
-    group = new UpstreamGroup(vertx, settings(liar));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(liar));
 
     assertEquals(Kind.TIMEOUT, failure("victim.example.test.").kind());
     assertTrue(group.upstreams().get(0).stats().discardedTotal() >= 1);
@@ -121,7 +122,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     AtomicInteger staleSeen = new AtomicInteger();
     flaky.script(q -> q.getQuestion().getName().toString().startsWith("stale")
         && staleSeen.incrementAndGet() == 1 ? Reply.closeConnection() : ScriptedDotServer.standard(q));
-    group = new UpstreamGroup(vertx, settings(flaky));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(flaky));
     resolve("warm.example.test.");
 
     Message answer = resolve("stale.example.test.");
@@ -134,7 +135,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   @Test
   void idleConnectionClosesAfterTheIdleTimeoutWhenTheServerSaysNothing() throws Exception {
     ScriptedDotServer silentOnIdle = server("dot.test");
-    group = new UpstreamGroup(vertx, idleTimeout(Duration.ofMillis(300), silentOnIdle));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), idleTimeout(Duration.ofMillis(300), silentOnIdle));
     resolve("first.example.test.");
     long answered = System.nanoTime();
 
@@ -153,7 +154,7 @@ class DotUpstreamTest extends UpstreamTestBase {
           Section.ADDITIONAL);
       return Reply.answer(answer);
     });
-    group = new UpstreamGroup(vertx, idleTimeout(Duration.ofMillis(300), keeping));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), idleTimeout(Duration.ofMillis(300), keeping));
     resolve("first.example.test.");
     long answered = System.nanoTime();
 
@@ -169,7 +170,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     int port = mute.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get().actualPort();
     UpstreamSettings settings =
         settings().forGroup(List.of(UpstreamServer.parse("127.0.0.1:" + port + "#dot.test")), Strategy.FAILOVER);
-    group = new UpstreamGroup(vertx, settings);
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings);
 
     long start = System.nanoTime();
     failure("hang.example.test.");
@@ -183,7 +184,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     ScriptedDotServer slow = server("dot.test");
     ScriptedDotServer quick = server("dot.test");
     slow.script(q -> ScriptedDotServer.standard(q).delayed(40));
-    group = new UpstreamGroup(vertx, settings().forGroup(addresses(slow, quick), Strategy.FASTEST));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings().forGroup(addresses(slow, quick), Strategy.FASTEST));
 
     for (int i = 0; i < 40; i++) {
       resolve("q" + i + ".example.test.");
@@ -197,7 +198,7 @@ class DotUpstreamTest extends UpstreamTestBase {
   void failingServerIsMarkedDownSkippedAndProbedBackIn() throws Exception {
     ScriptedDotServer first = server("dot.test");
     ScriptedDotServer second = server("dot.test");
-    group = new UpstreamGroup(vertx, settings(first, second));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(first, second));
     DotUpstream primary = group.upstreams().get(0);
     first.stop();
 

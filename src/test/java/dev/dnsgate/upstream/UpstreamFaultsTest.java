@@ -1,5 +1,6 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.loops.EventLoops;
 import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class UpstreamFaultsTest extends UpstreamTestBase {
     ScriptedDotServer broken = server("dot.test");
     ScriptedDotServer good = server("dot.test");
     broken.script(q -> Reply.halfFrameThenClose(ScriptedDotServer.responseTo(q)));
-    group = new UpstreamGroup(vertx, settings(broken, good));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(broken, good));
 
     answeredByTheHealthyOne(good, "mid.example.test.");
     answeredByTheHealthyOne(good, "again.example.test.");
@@ -45,7 +46,7 @@ class UpstreamFaultsTest extends UpstreamTestBase {
     ScriptedDotServer good = server("dot.test");
     try {
       resetting.script(q -> Reply.closeConnection());
-      group = new UpstreamGroup(vertx, settings(resetting, good));
+      group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(resetting, good));
 
       answeredByTheHealthyOne(good, "reset.example.test.");
     } finally {
@@ -58,7 +59,7 @@ class UpstreamFaultsTest extends UpstreamTestBase {
     ScriptedDotServer slow = server("dot.test");
     ScriptedDotServer good = server("dot.test");
     slow.script(q -> Reply.trickle(ScriptedDotServer.responseTo(q), 100));
-    group = new UpstreamGroup(vertx, settings(slow, good));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(slow, good));
 
     answeredByTheHealthyOne(good, "trickle.example.test.");
   }
@@ -68,7 +69,7 @@ class UpstreamFaultsTest extends UpstreamTestBase {
     ScriptedDotServer mute = server("dot.test");
     ScriptedDotServer good = server("dot.test");
     mute.script(q -> Reply.silence());
-    group = new UpstreamGroup(vertx, settings(mute, good));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(mute, good));
 
     answeredByTheHealthyOne(good, "mute.example.test.");
   }
@@ -76,7 +77,7 @@ class UpstreamFaultsTest extends UpstreamTestBase {
   @Test
   void expiredCertificateIsRefused() {
     ScriptedDotServer expired = server("expired-dot.test");
-    group = new UpstreamGroup(vertx, settings(expired));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(expired));
 
     assertEquals(Kind.TLS, failure("old.example.test.").kind());
     assertTrue(expired.received().isEmpty());
@@ -86,7 +87,7 @@ class UpstreamFaultsTest extends UpstreamTestBase {
   void impostorCertificateAfterAReconnectIsRefusedAndNothingIsSentToIt() throws Exception {
     ScriptedDotServer flipping = server("dot.test");
     ScriptedDotServer good = server("dot.test");
-    group = new UpstreamGroup(vertx, settings(flipping, good));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(flipping, good));
     resolve("before.example.test.");
     assertEquals(1, flipping.received().size());
 

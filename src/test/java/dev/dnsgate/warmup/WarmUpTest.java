@@ -1,5 +1,6 @@
 package dev.dnsgate.warmup;
 
+import dev.dnsgate.loops.EventLoops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dnsgate.cache.AnswerCache;
@@ -38,7 +39,7 @@ class WarmUpTest {
     AnswerCache.CacheSettings cache = new AnswerCache.CacheSettings(100_000, 64L << 20, 0, 86_400,
         Duration.ofSeconds(5), false, Duration.ofHours(1), false);
 
-    WarmUp.Result result = WarmUp.run(vertx, real, cache, 1232, Duration.ofSeconds(30), 3_000);
+    WarmUp.Result result = WarmUp.run(vertx, new EventLoops(vertx), real, cache, 1232, Duration.ofSeconds(30), 3_000);
 
     assertEquals(3_000, result.sent());
     assertEquals(3_000, result.answered());

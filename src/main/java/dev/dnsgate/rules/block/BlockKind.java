@@ -54,7 +54,7 @@ public class BlockKind extends RuleKindBase {
     }
     ExtendedErrorCodeOption ede =
         new ExtendedErrorCodeOption(ExtendedErrorCodeOption.BLOCKED, "blocked by rule " + spec.string("name"));
-    return query -> new Outcome.Answer(answer(query, response), ede);
+    return query -> new Outcome.Answer(answer(query, response), ede, true);
   }
 
   private static Message answer(RuleQuery query, Response response) {

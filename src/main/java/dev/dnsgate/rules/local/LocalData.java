@@ -69,7 +69,7 @@ final class LocalData {
           answer.getHeader().setRcode(existing.contains(name) ? Rcode.NOERROR : Rcode.NXDOMAIN);
         }
         addSoa(answer, step);
-        return new Outcome.Answer(answer, null);
+        return new Outcome.Answer(answer, null, false);
       }
       boolean answered = false;
       CNAMERecord cname = null;
@@ -82,19 +82,19 @@ final class LocalData {
         }
       }
       if (answered) {
-        return new Outcome.Answer(answer, null);
+        return new Outcome.Answer(answer, null, false);
       }
       if (cname == null) {
         addSoa(answer, step);
-        return new Outcome.Answer(answer, null);
+        return new Outcome.Answer(answer, null, false);
       }
       answer.addRecord(cname, Section.ANSWER);
       name = cname.getTarget();
       if (!byName.containsKey(name) && (apex == null || !name.subdomain(apex))) {
-        return new Outcome.Answer(answer, null); // the chain leaves our data; the client follows it
+        return new Outcome.Answer(answer, null, false); // the chain leaves our data; the client follows it
       }
     }
-    return new Outcome.Answer(answer, null);
+    return new Outcome.Answer(answer, null, false);
   }
 
   /** Records of a name, synthesised from the closest wildcard when the name itself has none. */

@@ -1,4 +1,4 @@
-package dev.dnsgate.ops;
+package dev.dnsgate.listen;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,15 +2,10 @@ package dev.dnsgate.rules;
 
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.rules.match.ListSources;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -31,13 +26,13 @@ import org.jboss.logging.Logger;
 // @Singleton, not @ApplicationScoped: called on every query, and a client proxy looks the instance
 // up in its context on each call (~5 % of forward-path samples across the per-query beans).
 @Singleton
-public class RuleEngine {
+public class LiveRules {
 
-  private static final Logger LOG = Logger.getLogger(RuleEngine.class);
+  private static final Logger LOG = Logger.getLogger(LiveRules.class);
 
   private final RuleLoader loader;
   private final DnsgateConfig.Rules config;
-  private final Set<String> upstreamGroups;
+  private volatile Set<String> upstreamGroups = Set.of();
   private final ListSources lists;
   private final AtomicReference<RuleSet> current = new AtomicReference<>(RuleSet.empty());
   private ScheduledExecutorService watcher;
@@ -45,17 +40,20 @@ public class RuleEngine {
   private volatile long listsLoadedAt;
   private volatile boolean loaded;
 
-  public RuleEngine(RuleLoader loader, DnsgateConfig config) {
+  public LiveRules(RuleLoader loader, DnsgateConfig config) {
     this.loader = loader;
     this.config = config.rules();
-    Set<String> groups = new HashSet<>(config.upstream().groups().keySet());
-    groups.add(Verdict.DEFAULT_GROUP);
-    this.upstreamGroups = groups;
     this.lists = new ListSources(Path.of(this.config.listCacheDir()), this.config.listRefresh());
   }
 
-  /** Loads the rules before the listeners bind (lower priority value observes first). */
-  void start(@Observes @Priority(1) StartupEvent event) {
+  /**
+   * Loads the rules and starts watching their files.
+   *
+   * @param groups the upstream groups that forward rules may name
+   * @throws RuleFileException when a rule file does not load: start-up stops with its line
+   */
+  public void start(Set<String> groups) {
+    upstreamGroups = Set.copyOf(groups);
     try {
       load();
     } catch (RuleFileException e) {
@@ -71,7 +69,7 @@ public class RuleEngine {
     watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
   }
 
-  void stop(@Observes ShutdownEvent event) {
+  public void stop() {
     if (watcher != null) {
       watcher.shutdownNow();
     }
@@ -88,10 +86,6 @@ public class RuleEngine {
 
   public Path rulesDir() {
     return Path.of(config.dir());
-  }
-
-  public Set<String> upstreamGroups() {
-    return upstreamGroups;
   }
 
   private synchronized void load() {

@@ -1,0 +1,50 @@
+package dev.dnsgate.lifecycle;
+
+import dev.dnsgate.listen.DnsListeners;
+import dev.dnsgate.rules.LiveRules;
+import dev.dnsgate.upstream.UpstreamGroups;
+import dev.dnsgate.warmup.WarmUpOnStart;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The one place that says in which order dnsgate starts and stops, and why. Components have start
+ * and stop methods and no opinion about their turn; a new listener joins the list in DnsListeners,
+ * a new long-lived part gets its line here.
+ */
+@ApplicationScoped
+class StartStop {
+
+  private final LiveRules rules;
+  private final WarmUpOnStart warmUp;
+  private final DnsListeners listeners;
+  private final UpstreamGroups upstreams;
+
+  StartStop(LiveRules rules, WarmUpOnStart warmUp, DnsListeners listeners, UpstreamGroups upstreams) {
+    this.rules = rules;
+    this.warmUp = warmUp;
+    this.listeners = listeners;
+    this.upstreams = upstreams;
+  }
+
+  void start(@Observes StartupEvent event) {
+    // 1. rules: a bad rule file stops start-up before a socket opens, and the first query sees them
+    rules.start(upstreams.names());
+    // 2. JIT warm-up on its own loopback upstream: before listening, as its point is the first queries
+    warmUp.run();
+    // 3. listeners: the UDP sockets take the first event loops (see EventLoops)
+    listeners.start();
+    // 4. upstream connections, now on the loops the listeners left, ahead of the first forwarded query
+    upstreams.connect();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    // 1. listeners drain: readiness goes down, queries in flight still get their grace period...
+    listeners.stop();
+    // 2. ...which needs the upstream connections, so they close after
+    upstreams.close();
+    rules.stop();
+  }
+}
