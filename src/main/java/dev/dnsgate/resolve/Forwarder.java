@@ -1,6 +1,7 @@
 package dev.dnsgate.resolve;
 
 import dev.dnsgate.cache.AnswerCache;
+import dev.dnsgate.cache.CacheEntry;
 import dev.dnsgate.cache.CacheKey;
 import dev.dnsgate.cache.Coalescer;
 import dev.dnsgate.rules.RuleQuery;
@@ -44,7 +45,7 @@ public final class Forwarder {
   }
 
   /** One upstream exchange as every coalesced query sees it: the answer, and its cache entry if stored. */
-  private record Fetched(UpstreamAnswer answer, AnswerCache.Entry entry) {}
+  private record Fetched(UpstreamAnswer answer, CacheEntry entry) {}
 
   /**
    * The answer for a query the rules forward to {@code groupName}: cache first (fast path unless

@@ -67,7 +67,7 @@ public final class ResponseShaper {
   /**
    * What {@link #shape} makes of an answer that has no OPT record, extended rcode or EDNS options of
    * its own, done on its bytes: our OPT record appended for an EDNS client, nothing for another. The
-   * caller patches ID, RD and question case (see ClientCopy) and checks the size limit.
+   * caller patches ID, RD and question case (see AnswerTemplate) and checks the size limit.
    */
   public byte[] withOwnOpt(byte[] plain, QueryContext ctx) {
     if (!ctx.edns()) {

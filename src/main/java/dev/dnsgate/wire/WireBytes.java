@@ -11,6 +11,8 @@ public final class WireBytes {
 
   /** Offset of ARCOUNT in the header. */
   private static final int ADDITIONAL_COUNT = 10;
+  /** The TC bit, in the header's third byte. */
+  private static final int TC = 0x02;
 
   private WireBytes() {}
 
@@ -22,6 +24,16 @@ public final class WireBytes {
   public static void put16(byte[] bytes, int offset, int value) {
     bytes[offset] = (byte) (value >>> 8);
     bytes[offset + 1] = (byte) value;
+  }
+
+  /** Whether the TC (truncated) bit is set. */
+  public static boolean truncated(byte[] message) {
+    return (message[2] & TC) != 0;
+  }
+
+  /** The header's record count of {@code section} (org.xbill.DNS.Section: ANSWER, AUTHORITY, ADDITIONAL). */
+  public static int count(byte[] message, int section) {
+    return u16(message, 4 + 2 * section);
   }
 
   /** Adds {@code delta} to the header's count of additional records (an OPT record added or cut off). */

@@ -1,16 +1,14 @@
 package dev.dnsgate.cache;
 
+import dev.dnsgate.testing.Queries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dnsgate.wire.Decoded;
 import dev.dnsgate.wire.QueryContext;
-import dev.dnsgate.wire.QueryDecoder;
 import dev.dnsgate.wire.ResponseShaper;
-import dev.dnsgate.wire.Transport;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +65,7 @@ class AnswerCacheTest {
   }
 
   /** As the pipeline stores an upstream answer: parsed, and in the bytes it arrived as. */
-  static AnswerCache.Entry put(AnswerCache cache, CacheKey key, Message answer) {
+  static CacheEntry put(AnswerCache cache, CacheKey key, Message answer) {
     return cache.put(key, answer, answer.toWire());
   }
 
@@ -225,7 +223,6 @@ class AnswerCacheTest {
   }
 
   static final ResponseShaper SHAPER = new ResponseShaper(1232);
-  static final QueryDecoder DECODER = new QueryDecoder(1232, SHAPER);
 
   static QueryContext client(int id, boolean edns) throws Exception {
     Message query = Message.newQuery(Record.newRecord(Name.fromConstantString("WwW.eXample.test."), Type.A, DClass.IN));
@@ -233,7 +230,7 @@ class AnswerCacheTest {
     if (edns) {
       query.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
     }
-    return ((Decoded.Query) DECODER.decode(query.toWire(), Transport.UDP, InetAddress.getLoopbackAddress())).context();
+    return Queries.context(query);
   }
 
   static Message withOpt(Message answer, EDNSOption option) {
@@ -272,7 +269,7 @@ class AnswerCacheTest {
   @Test
   void theEntryJustStoredServesTheMissWithoutCountingAsAHit() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
-    AnswerCache.Entry stored = put(cache, KEY, answer(Rcode.NOERROR, 100));
+    CacheEntry stored = put(cache, KEY, answer(Rcode.NOERROR, 100));
     for (int i = 0; i < 3; i++) {
       assertEquals(0x99, new Message(cache.ready(stored, client(0x99, true), SHAPER).wire()).getHeader().getID());
     }

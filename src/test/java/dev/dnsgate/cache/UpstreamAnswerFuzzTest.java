@@ -1,16 +1,13 @@
 package dev.dnsgate.cache;
 
+import dev.dnsgate.testing.Queries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.dnsgate.wire.Decoded;
 import dev.dnsgate.wire.QueryContext;
-import dev.dnsgate.wire.QueryDecoder;
 import dev.dnsgate.wire.ResponseShaper;
-import dev.dnsgate.wire.Transport;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -27,7 +24,6 @@ import org.xbill.DNS.Section;
 class UpstreamAnswerFuzzTest {
 
   private static final ResponseShaper SHAPER = new ResponseShaper(1232);
-  private static final QueryDecoder DECODER = new QueryDecoder(1232, SHAPER);
 
   @FuzzTest(maxDuration = "60s")
   void anyParsableUpstreamAnswerIsCachedAndServedWellFormed(byte[] bytes) throws IOException {
@@ -54,8 +50,7 @@ class UpstreamAnswerFuzzTest {
         if (edns) {
           query.addRecord(new OPTRecord(512, 0, 0), Section.ADDITIONAL);
         }
-        QueryContext ctx = ((Decoded.Query) DECODER.decode(query.toWire(), Transport.UDP,
-            InetAddress.getLoopbackAddress())).context();
+        QueryContext ctx = Queries.context(query);
         AnswerCache.Ready ready = cache.freshReady(key, ctx, SHAPER);
         if (ready == null) {
           return; // not cacheable (TTL 0, TC, REFUSED, negative without SOA)

@@ -1,13 +1,10 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.testing.Queries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dnsgate.wire.Decoded;
 import dev.dnsgate.wire.QueryContext;
-import dev.dnsgate.wire.QueryDecoder;
-import dev.dnsgate.wire.ResponseShaper;
-import dev.dnsgate.wire.Transport;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,12 +26,10 @@ import org.xbill.DNS.Type;
  */
 class OutboundQueryTest {
 
-  private static final QueryDecoder DECODER = new QueryDecoder(1232, new ResponseShaper(1232));
-
   static QueryContext client(String name, List<EDNSOption> options) throws Exception {
     Message query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
     query.addRecord(new OPTRecord(1232, 0, 0, 0, options), Section.ADDITIONAL);
-    return ((Decoded.Query) DECODER.decode(query.toWire(), Transport.UDP, InetAddress.getLoopbackAddress())).context();
+    return Queries.context(query);
   }
 
   @ParameterizedTest

@@ -1,12 +1,9 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.testing.Queries;
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
 import dev.dnsgate.testing.ScriptedDotServer;
 import dev.dnsgate.testing.TestFiles;
-import dev.dnsgate.wire.Decoded;
-import dev.dnsgate.wire.QueryDecoder;
-import dev.dnsgate.wire.ResponseShaper;
-import dev.dnsgate.wire.Transport;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -54,8 +51,6 @@ final class UpstreamTestSupport {
   }
 
   static OutboundQuery outbound(Message clientQuery) {
-    QueryDecoder decoder = new QueryDecoder(1232, new ResponseShaper(1232));
-    Decoded decoded = decoder.decode(clientQuery.toWire(), Transport.UDP, null);
-    return OutboundQuery.from(((Decoded.Query) decoded).context(), true);
+    return OutboundQuery.from(Queries.context(clientQuery), true);
   }
 }

@@ -1,4 +1,4 @@
-package dev.dnsgate.cache;
+package dev.dnsgate.wire;
 
 import static dev.dnsgate.wire.WireBytes.u16;
 
@@ -8,15 +8,15 @@ import org.xbill.DNS.Type;
 /**
  * Finds and rewrites the TTL fields of a message in wire form, so that a cached answer can be served
  * with its TTLs counted down without building new record objects. Only for messages dnsjava has
- * encoded, or that {@link ReusableWire} has walked; the OPT pseudo-record's TTL field holds flags and
+ * encoded, or that dev.dnsgate.cache.ReusableWire has walked; the OPT pseudo-record's TTL field holds flags and
  * is skipped.
  */
-final class TtlPatcher {
+public final class TtlPatcher {
 
   private TtlPatcher() {}
 
   /** Offsets of every TTL field, answer, authority and additional sections alike. */
-  static int[] ttlOffsets(byte[] wire) {
+  public static int[] ttlOffsets(byte[] wire) {
     int questions = u16(wire, 4);
     int records = u16(wire, 6) + u16(wire, 8) + u16(wire, 10);
     int pos = 12;
@@ -38,25 +38,15 @@ final class TtlPatcher {
     return Arrays.copyOf(offsets, count);
   }
 
-  /** The smallest TTL in the message, or -1 when it has no records. */
-  static long minTtl(byte[] wire, int[] offsets) {
-    long min = -1;
-    for (int offset : offsets) {
-      long ttl = u32(wire, offset);
-      min = min < 0 ? ttl : Math.min(min, ttl);
-    }
-    return min;
-  }
-
   /** Clamps every TTL into [min, max]. */
-  static void clamp(byte[] wire, int[] offsets, long min, long max) {
+  public static void clamp(byte[] wire, int[] offsets, long min, long max) {
     for (int offset : offsets) {
       put32(wire, offset, Math.max(min, Math.min(max, u32(wire, offset))));
     }
   }
 
   /** The TTL values at the given offsets. */
-  static long[] ttls(byte[] wire, int[] offsets) {
+  public static long[] ttls(byte[] wire, int[] offsets) {
     long[] ttls = new long[offsets.length];
     for (int i = 0; i < offsets.length; i++) {
       ttls[i] = u32(wire, offsets[i]);
@@ -65,14 +55,14 @@ final class TtlPatcher {
   }
 
   /** Writes {@code ttls[i] - age} (not below zero) at {@code offsets[i]}. */
-  static void set(byte[] wire, int[] offsets, long[] ttls, long age) {
+  public static void set(byte[] wire, int[] offsets, long[] ttls, long age) {
     for (int i = 0; i < offsets.length; i++) {
       put32(wire, offsets[i], Math.max(0, ttls[i] - age));
     }
   }
 
   /** Counts every TTL down by {@code seconds}, not below zero; or sets them all when {@code fixed >= 0}. */
-  static void age(byte[] wire, int[] offsets, long seconds, long fixed) {
+  public static void age(byte[] wire, int[] offsets, long seconds, long fixed) {
     for (int offset : offsets) {
       put32(wire, offset, fixed >= 0 ? fixed : Math.max(0, u32(wire, offset) - seconds));
     }
