@@ -11,15 +11,14 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * One DoT server: a small pool of persistent connections and the server's health. Queries go to the
- * least-loaded established connection; another connection opens when all are at their in-flight cap.
- * A server that fails {@code failuresBeforeDown} times in a row is marked down and probed in the
- * background with a doubling interval until it answers again.
+ * One DoT server: a small pool of persistent connections and the server's {@link ServerHealth}.
+ * Queries go to the least-loaded established connection; another connection opens when all are at
+ * their in-flight cap. A server that health marks down is probed in the background until it
+ * answers again.
  */
 public final class DotUpstream {
 
   private static final Logger LOG = Logger.getLogger(DotUpstream.class);
-  private static final long MAX_PROBE_INTERVAL_MS = 60_000;
   /**
    * Another connection opens once the least-loaded one has this many queries outstanding, well
    * before the in-flight cap: each connection lives on one event loop, so spreading moderate load
@@ -28,33 +27,25 @@ public final class DotUpstream {
   private static final int SPREAD_AT = 8;
   /** How often idle connections are looked for: well inside the margin DotConnection keeps (1 s). */
   private static final long IDLE_CHECK_MILLIS = 250;
-  /** Weight of the newest sample in the latency moving average. */
-  private static final double EWMA_WEIGHT = 0.2;
 
   private final Vertx vertx;
   private final EventLoops loops;
-  private final NetClient client;
+  private final TlsDialer dialer;
   private final UpstreamServer server;
   private final UpstreamSettings settings;
-  private final SpkiPins pins;
   private final UpstreamStats stats = new UpstreamStats();
+  private final ServerHealth health;
   private final List<DotConnection> pool = new CopyOnWriteArrayList<>();
   private final long idleTimer;
-
-  private volatile int consecutiveFailures;
-  private volatile boolean down;
   private volatile boolean closed;
-  private volatile long probeIntervalMs;
-  private volatile double latencyMillis = Double.NaN;
-  private volatile String lastError = "";
 
   DotUpstream(Vertx vertx, EventLoops loops, NetClient client, UpstreamServer server, UpstreamSettings settings) {
     this.vertx = vertx;
     this.loops = loops;
-    this.client = client;
+    this.dialer = new TlsDialer(client, server, settings.pinsFor(server));
     this.server = server;
     this.settings = settings;
-    this.pins = settings.pinsFor(server);
+    this.health = new ServerHealth(settings.failuresBeforeDown(), settings.probeInterval().toMillis());
     long idleNanos = settings.idleTimeout().toNanos();
     this.idleTimer =
         vertx.setPeriodic(
@@ -117,7 +108,7 @@ public final class DotUpstream {
   }
 
   private synchronized DotConnection open() {
-    DotConnection connection = new DotConnection(vertx, loops.forUpstream(), client, server, pins, stats);
+    DotConnection connection = new DotConnection(vertx, loops.forUpstream(), dialer, stats);
     pool.add(connection);
     return connection;
   }
@@ -131,54 +122,35 @@ public final class DotUpstream {
     if (error == null) {
       long nanos = System.nanoTime() - startNanos;
       stats.answered(nanos);
-      double sample = nanos / 1e6;
-      double previous = latencyMillis;
-      latencyMillis = Double.isNaN(previous) ? sample : previous + EWMA_WEIGHT * (sample - previous);
-      consecutiveFailures = 0;
+      health.answered(nanos);
       return;
     }
     UpstreamException cause = UpstreamException.of(error);
-    lastError = cause.getMessage();
     stats.failed(cause.kind());
-    if (cause.kind() == Kind.SATURATED) {
-      return; // our own limit, not the server's fault
-    }
-    if (++consecutiveFailures >= settings.failuresBeforeDown()) {
-      markDown();
+    if (health.failed(cause)) {
+      LOG.warnf("upstream %s is down after %d failures: %s", server.label(), health.consecutiveFailures(),
+          health.lastError());
+      scheduleProbe(health.probeIntervalMs());
     }
   }
 
-  private synchronized void markDown() {
-    if (down) {
-      return;
-    }
-    down = true;
-    probeIntervalMs = settings.probeInterval().toMillis();
-    LOG.warnf("upstream %s is down after %d failures: %s", server.label(), consecutiveFailures, lastError);
-    scheduleProbe();
-  }
-
-  private void scheduleProbe() {
-    vertx.setTimer(probeIntervalMs, t -> probe());
+  private void scheduleProbe(long delayMs) {
+    vertx.setTimer(delayMs, t -> probe());
   }
 
   private void probe() {
-    if (!down || closed) {
+    if (health.isUp() || closed) {
       return;
     }
-    DotConnection fresh = open();
-    fresh
+    open()
         .exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis())
         .whenComplete(
             (answer, error) -> {
               if (error == null) {
-                consecutiveFailures = 0;
-                down = false;
+                health.probeAnswered();
                 LOG.infof("upstream %s is back up", server.label());
               } else {
-                lastError = UpstreamException.of(error).getMessage();
-                probeIntervalMs = Math.min(probeIntervalMs * 2, MAX_PROBE_INTERVAL_MS);
-                scheduleProbe();
+                scheduleProbe(health.probeFailed(UpstreamException.of(error)));
               }
             });
   }
@@ -195,16 +167,16 @@ public final class DotUpstream {
   }
 
   public boolean isUp() {
-    return !down;
+    return health.isUp();
   }
 
   /** Moving average of answer latency in milliseconds; NaN before the first answer. */
   public double latencyMillis() {
-    return latencyMillis;
+    return health.latencyMillis();
   }
 
   public String lastError() {
-    return lastError;
+    return health.lastError();
   }
 
   public UpstreamStats stats() {
