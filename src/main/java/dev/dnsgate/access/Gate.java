@@ -1,10 +1,10 @@
 package dev.dnsgate.access;
 
+import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.config.DnsgateConfig.Access.AnyQueries;
 import dev.dnsgate.config.DnsgateConfig.Access.DeniedAction;
 import dev.dnsgate.config.DnsgateConfig.Access.RateLimit.LimitAction;
-import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.rules.match.Cidr;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.Responses;

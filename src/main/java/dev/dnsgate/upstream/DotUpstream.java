@@ -1,7 +1,7 @@
 package dev.dnsgate.upstream;
 
-import dev.dnsgate.upstream.UpstreamException.Kind;
 import dev.dnsgate.loops.EventLoops;
+import dev.dnsgate.upstream.UpstreamException.Kind;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import java.util.List;

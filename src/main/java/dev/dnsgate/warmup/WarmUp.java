@@ -2,8 +2,8 @@ package dev.dnsgate.warmup;
 
 import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.cache.NanoClock;
-import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
 import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.resolve.Answer;
 import dev.dnsgate.resolve.Forwarder;

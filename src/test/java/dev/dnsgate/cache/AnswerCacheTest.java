@@ -1,12 +1,13 @@
 package dev.dnsgate.cache;
 
-import dev.dnsgate.testing.Queries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dnsgate.testing.Queries;
+import dev.dnsgate.testing.Settings;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.ResponseShaper;
 import java.net.InetAddress;
@@ -38,8 +39,8 @@ class AnswerCacheTest {
   long now = 1_000_000_000L;
 
   AnswerCache cache(boolean serveStale, long minTtl, long maxTtl) {
-    return new AnswerCache(new AnswerCache.CacheSettings(1000, 1 << 20, minTtl, maxTtl, Duration.ofSeconds(5),
-        serveStale, Duration.ofHours(1), true), () -> now);
+    return new AnswerCache(Settings.cache().maxEntries(1000).maxBytes(1 << 20).ttlBounds(minTtl, maxTtl)
+        .serveStale(serveStale).staleRetention(Duration.ofHours(1)).build(), () -> now);
   }
 
   void advance(long seconds) {
@@ -211,8 +212,8 @@ class AnswerCacheTest {
 
   @Test
   void entryCountIsBounded() throws Exception {
-    AnswerCache cache = new AnswerCache(new AnswerCache.CacheSettings(10, 1 << 20, 0, 86400,
-        Duration.ofSeconds(5), false, Duration.ofHours(1), false), () -> now);
+    AnswerCache cache = new AnswerCache(Settings.cache().maxEntries(10).maxBytes(1 << 20).prefetch(false).build(),
+        () -> now);
     for (int i = 0; i < 100; i++) {
       put(cache, new CacheKey(Name.fromConstantString("n" + i + ".test."), Type.A, DClass.IN, false, false, "d"),
           answer(Rcode.NOERROR, 300));

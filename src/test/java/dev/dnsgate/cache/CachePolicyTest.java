@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
+import dev.dnsgate.testing.Settings;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -16,8 +16,7 @@ import org.xbill.DNS.Rcode;
 class CachePolicyTest {
 
   static CachePolicy policy(long minTtl, long maxTtl, boolean prefetch) {
-    return new CachePolicy(new AnswerCache.CacheSettings(1000, 1 << 20, minTtl, maxTtl, Duration.ofSeconds(5),
-        false, Duration.ofHours(1), prefetch));
+    return new CachePolicy(Settings.cache().ttlBounds(minTtl, maxTtl).prefetch(prefetch).build());
   }
 
   @Test

@@ -1,14 +1,14 @@
 package dev.dnsgate.cache;
 
-import dev.dnsgate.testing.Queries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.dnsgate.testing.Queries;
+import dev.dnsgate.testing.Settings;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.ResponseShaper;
 import java.io.IOException;
-import java.time.Duration;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -39,8 +39,8 @@ class UpstreamAnswerFuzzTest {
     if (question == null) {
       return; // never matches an outstanding query, so never reaches the cache
     }
-    AnswerCache cache = new AnswerCache(new AnswerCache.CacheSettings(100, 1 << 20, 0, 86400,
-        Duration.ofSeconds(5), true, Duration.ofHours(1), true), () -> 1_000_000_000L);
+    AnswerCache cache = new AnswerCache(Settings.cache().maxEntries(100).maxBytes(1 << 20).serveStale(true).build(),
+        () -> 1_000_000_000L);
     CacheKey key = new CacheKey(question.getName(), question.getType(), question.getDClass(), false, false, "d");
     cache.put(key, answer, bytes);
     for (boolean edns : new boolean[] {false, true}) {

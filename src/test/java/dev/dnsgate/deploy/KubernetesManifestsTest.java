@@ -1,6 +1,7 @@
 package dev.dnsgate.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,8 +75,10 @@ class KubernetesManifestsTest {
 
     assertEquals("/q/health/ready", at(container, "readinessProbe", "httpGet", "path"));
     assertEquals("/q/health/live", at(container, "livenessProbe", "httpGet", "path"));
-    assertNotNull(at(container, "resources", "requests", "memory"));
-    assertNotNull(at(container, "resources", "limits", "memory"));
+    String requested = at(container, "resources", "requests", "memory");
+    String limit = at(container, "resources", "limits", "memory");
+    assertTrue(requested.matches("\\d+Mi") && limit.matches("\\d+Mi"), requested + " / " + limit);
+    assertTrue(Integer.parseInt(limit.replace("Mi", "")) >= 300, "the limit holds the documented RSS bound (300 MB)");
 
     Map<String, Object> security = at(container, "securityContext");
     assertEquals(true, security.get("runAsNonRoot"));
@@ -93,6 +96,7 @@ class KubernetesManifestsTest {
     assertTrue(docs.stream().anyMatch(d -> d.get("kind").equals("ConfigMap") && at(d, "metadata", "name").equals(configMap)),
         "the rules ConfigMap ships with the manifest");
     Map<String, String> data = at(docs.stream().filter(d -> d.get("kind").equals("ConfigMap")).findFirst().orElseThrow(), "data");
-    assertTrue(data.keySet().stream().allMatch(k -> k.endsWith(".yaml")), "rule files are *.yaml");
+    assertFalse(data.isEmpty(), "the ConfigMap carries rule files");
+    assertTrue(data.keySet().stream().allMatch(k -> k.endsWith(".yaml")), "rule files are *.yaml: " + data.keySet());
   }
 }

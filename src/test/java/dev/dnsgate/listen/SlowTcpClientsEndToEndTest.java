@@ -1,13 +1,13 @@
 package dev.dnsgate.listen;
 
-import dev.dnsgate.testing.Meters;
-import io.micrometer.core.instrument.MeterRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.testing.DnsClient;
 import dev.dnsgate.testing.DotUpstreamsResource;
 import dev.dnsgate.testing.Eventually;
+import dev.dnsgate.testing.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

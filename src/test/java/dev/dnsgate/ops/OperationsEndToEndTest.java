@@ -68,6 +68,9 @@ class OperationsEndToEndTest {
   @TestHTTPResource("/q/health/ready")
   URL ready;
 
+  @TestHTTPResource("/rules/explain")
+  URL explain;
+
   @BeforeEach
   void reset() {
     DotUpstreamsResource.resetAll();
@@ -141,6 +144,7 @@ class OperationsEndToEndTest {
     double upstream = metric("dnsgate_queries_total", "source=\"upstream\"", "transport=\"udp\"", "type=\"A\"");
     double blocked = metric("dnsgate_queries_total", "source=\"blocked\"", "rcode=\"NXDOMAIN\"");
     double malformed = metric("dnsgate_packets_malformed_total");
+    double adsHits = metric("dnsgate_rule_hits_total", "rule=\"ads\"");
     DnsClient client = new DnsClient(listeners.port());
 
     client.udp(DnsClient.query("counted.example.test.", Type.A));
@@ -152,10 +156,22 @@ class OperationsEndToEndTest {
     assertEquals(blocked + 1, metric("dnsgate_queries_total", "source=\"blocked\"", "rcode=\"NXDOMAIN\""));
     assertEquals(malformed + 1, metric("dnsgate_packets_malformed_total"));
     assertTrue(metric("dnsgate_upstream_up") >= 1);
-    assertTrue(metric("dnsgate_rule_hits_total", "rule=\"ads\"") >= 1);
+    assertEquals(adsHits + 1, metric("dnsgate_rule_hits_total", "rule=\"ads\""));
     assertTrue(get(metrics).contains("dnsgate_query_duration_seconds_bucket"), "latency histogram");
     assertTrue(!get(metrics).contains("counted.example.test"), "no query name ever becomes a label");
   }
+  @Test
+  void explainCountsNoRuleHitsAndARealQueryCountsOne() throws Exception {
+    double hits = metric("dnsgate_rule_hits_total", "rule=\"ads\"");
+
+    String explained = get(new URL(explain + "?name=ads.e2e.test&type=A"));
+
+    assertTrue(explained.contains("\"rule\" : \"ads\""), explained);
+    assertEquals(hits, metric("dnsgate_rule_hits_total", "rule=\"ads\""), "explain leaves the live counters alone");
+    new DnsClient(listeners.port()).udp(DnsClient.query("ads.e2e.test.", Type.A));
+    assertEquals(hits + 1, metric("dnsgate_rule_hits_total", "rule=\"ads\""));
+  }
+
 
   @Test
   void upstreamQueriesInFlightAreAGaugeThatReturnsToZero() throws Exception {

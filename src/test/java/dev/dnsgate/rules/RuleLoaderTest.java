@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dnsgate.rules.allow.AllowKind;
-import dev.dnsgate.rules.block.BlockKind;
-import dev.dnsgate.rules.forward.ForwardKind;
-import dev.dnsgate.rules.local.LocalKind;
 import dev.dnsgate.rules.match.ListSources;
-import dev.dnsgate.rules.rewrite.RewriteKind;
+import dev.dnsgate.testing.RuleKinds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,9 +26,14 @@ class RuleLoaderTest {
   @TempDir Path dir;
 
   static RuleLoader loader() {
-    return new RuleLoader(
-        List.of(new BlockKind(), new AllowKind(), new LocalKind(), new RewriteKind(), new ForwardKind()),
-        new SimpleMeterRegistry());
+    return new RuleLoader(RuleKinds.all(), new SimpleMeterRegistry());
+  }
+
+  @Test
+  void everyRuleKindOfTheBuildIsFoundWithoutAList() {
+    Set<String> names = RuleKinds.all().stream().map(RuleKind::name).collect(Collectors.toSet());
+
+    assertTrue(names.containsAll(Set.of("rewrite", "allow", "block", "local", "forward")), names.toString());
   }
 
   RuleSet load(String yaml) throws Exception {

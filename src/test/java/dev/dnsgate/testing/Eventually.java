@@ -1,20 +1,24 @@
 package dev.dnsgate.testing;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
-/** Waits for a condition that background work (health probes) makes true, with a hard deadline. */
+/**
+ * Waits for a condition that background work (health probes, reloads, closes) makes true, with a
+ * hard deadline, polling every 10 ms rather than spinning a core the code under test needs.
+ */
 public final class Eventually {
+
+  private static final Duration POLL = Duration.ofMillis(10);
 
   private Eventually() {}
 
   public static void await(String what, BooleanSupplier condition, long timeoutMs) {
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeoutMs + " ms: " + what);
-      }
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    Awaitility.await(what)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
+        .atMost(Duration.ofMillis(timeoutMs))
+        .until(condition::getAsBoolean);
   }
 }

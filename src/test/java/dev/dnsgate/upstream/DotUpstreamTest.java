@@ -1,6 +1,5 @@
 package dev.dnsgate.upstream;
 
-import dev.dnsgate.loops.EventLoops;
 import static dev.dnsgate.upstream.UpstreamTestSupport.addresses;
 import static dev.dnsgate.upstream.UpstreamTestSupport.idleTimeout;
 import static dev.dnsgate.upstream.UpstreamTestSupport.pinned;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.testing.DnsClient;
 import dev.dnsgate.testing.Eventually;
 import dev.dnsgate.testing.ScriptedDotServer;

@@ -1,9 +1,9 @@
 package dev.dnsgate.upstream;
 
-import dev.dnsgate.testing.Queries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dnsgate.testing.Queries;
 import dev.dnsgate.wire.QueryContext;
 import java.net.InetAddress;
 import java.util.List;

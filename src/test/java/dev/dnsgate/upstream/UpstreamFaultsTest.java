@@ -1,10 +1,10 @@
 package dev.dnsgate.upstream;
 
-import dev.dnsgate.loops.EventLoops;
 import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.testing.ScriptedDotServer;
 import dev.dnsgate.testing.ScriptedDotServer.Reply;
 import dev.dnsgate.upstream.UpstreamException.Kind;

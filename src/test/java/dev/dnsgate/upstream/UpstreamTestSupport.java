@@ -1,14 +1,12 @@
 package dev.dnsgate.upstream;
 
 import dev.dnsgate.testing.Queries;
-import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
 import dev.dnsgate.testing.ScriptedDotServer;
-import dev.dnsgate.testing.TestFiles;
+import dev.dnsgate.testing.Settings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.xbill.DNS.Message;
 
 /** Settings and queries for upstream tests that run without Quarkus. */
@@ -31,19 +29,14 @@ final class UpstreamTestSupport {
   }
 
   private static UpstreamSettings build(Map<String, List<String>> pins, Duration idle, ScriptedDotServer... servers) {
-    return new UpstreamSettings(
-        addresses(servers),
-        Strategy.FAILOVER,
-        Optional.of(TestFiles.tls("test-ca.pem")),
-        pins,
-        Duration.ofMillis(1000),
-        Duration.ofMillis(2500),
-        true,
-        2,
-        64,
-        idle,
-        2,
-        Duration.ofMillis(50));
+    return Settings.upstream(addresses(servers))
+        .pins(pins)
+        .timeouts(Duration.ofMillis(1000), Duration.ofMillis(2500))
+        .maxInFlightPerConnection(64)
+        .idleTimeout(idle)
+        .failuresBeforeDown(2)
+        .probeInterval(Duration.ofMillis(50))
+        .build();
   }
 
   static List<UpstreamServer> addresses(ScriptedDotServer... servers) {

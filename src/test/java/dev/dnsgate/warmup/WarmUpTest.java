@@ -1,19 +1,16 @@
 package dev.dnsgate.warmup;
 
-import dev.dnsgate.loops.EventLoops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dnsgate.cache.AnswerCache;
-import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.loops.EventLoops;
 import dev.dnsgate.testing.ScriptedDotServer;
-import dev.dnsgate.testing.TestFiles;
+import dev.dnsgate.testing.Settings;
 import dev.dnsgate.upstream.UpstreamServer;
 import dev.dnsgate.upstream.UpstreamSettings;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +29,9 @@ class WarmUpTest {
 
   @Test
   void everyMadeUpQueryIsAnsweredAndTheConfiguredUpstreamSeesNothing() throws Exception {
-    UpstreamSettings real = new UpstreamSettings(
-        List.of(UpstreamServer.parse("127.0.0.1:" + configured.port() + "#dot.test")), Strategy.FAILOVER,
-        Optional.of(TestFiles.tls("test-ca.pem")), Map.of(), Duration.ofSeconds(2), Duration.ofSeconds(5),
-        true, 2, 256, Duration.ofSeconds(8), 3, Duration.ofSeconds(1));
-    AnswerCache.CacheSettings cache = new AnswerCache.CacheSettings(100_000, 64L << 20, 0, 86_400,
-        Duration.ofSeconds(5), false, Duration.ofHours(1), false);
+    UpstreamSettings real =
+        Settings.upstream(List.of(UpstreamServer.parse("127.0.0.1:" + configured.port() + "#dot.test"))).build();
+    AnswerCache.CacheSettings cache = Settings.cache().prefetch(false).build();
 
     WarmUp.Result result = WarmUp.run(vertx, new EventLoops(vertx), real, cache, 1232, Duration.ofSeconds(30), 3_000);
 
