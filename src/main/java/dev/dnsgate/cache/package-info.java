@@ -1,4 +1,6 @@
 /**
- * The answer cache (Caffeine, TTL countdown, negative caching, serve-stale, prefetch) and coalescing of identical misses.
+ * The answer cache and coalescing of identical misses: {@code CachePolicy} decides lifetimes (TTL countdown,
+ * negative caching, serve-stale, prefetch), {@code AnswerStore} keeps entries (Caffeine, bounded by bytes),
+ * {@link dev.dnsgate.cache.AnswerCache} serves them through {@link dev.dnsgate.wire.AnswerTemplate}s.
  */
 package dev.dnsgate.cache;

@@ -1,4 +1,6 @@
 /**
- * What operators see: health checks, metrics, the query log, and the HTTP endpoints for rule explanations and cache flushes.
+ * What operators see: the per-query metrics and the query log (both {@link dev.dnsgate.resolve.QueryObserver}s),
+ * health checks, and the HTTP endpoints for rule explanations and cache flushes. Nothing in the data path
+ * depends on this package.
  */
 package dev.dnsgate.ops;
