@@ -39,8 +39,14 @@ class AnswerCacheTest {
   long now = 1_000_000_000L;
 
   AnswerCache cache(boolean serveStale, long minTtl, long maxTtl) {
-    return new AnswerCache(Settings.cache().maxEntries(1000).maxBytes(1 << 20).ttlBounds(minTtl, maxTtl)
-        .serveStale(serveStale).staleRetention(Duration.ofHours(1)).build(), () -> now);
+    return new AnswerCache(Settings.cache(c -> {
+      c.maxEntries = 1000;
+      c.maxBytes = 1 << 20;
+      c.minTtl = minTtl;
+      c.maxTtl = maxTtl;
+      c.serveStale = serveStale;
+      c.staleRetention = Duration.ofHours(1);
+    }), () -> now);
   }
 
   void advance(long seconds) {
@@ -212,8 +218,11 @@ class AnswerCacheTest {
 
   @Test
   void entryCountIsBounded() throws Exception {
-    AnswerCache cache = new AnswerCache(Settings.cache().maxEntries(10).maxBytes(1 << 20).prefetch(false).build(),
-        () -> now);
+    AnswerCache cache = new AnswerCache(Settings.cache(c -> {
+      c.maxEntries = 10;
+      c.maxBytes = 1 << 20;
+      c.prefetch = false;
+    }), () -> now);
     for (int i = 0; i < 100; i++) {
       put(cache, new CacheKey(Name.fromConstantString("n" + i + ".test."), Type.A, DClass.IN, false, false, "d"),
           answer(Rcode.NOERROR, 300));

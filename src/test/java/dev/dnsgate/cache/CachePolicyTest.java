@@ -16,7 +16,11 @@ import org.xbill.DNS.Rcode;
 class CachePolicyTest {
 
   static CachePolicy policy(long minTtl, long maxTtl, boolean prefetch) {
-    return new CachePolicy(Settings.cache().ttlBounds(minTtl, maxTtl).prefetch(prefetch).build());
+    return new CachePolicy(Settings.cache(c -> {
+      c.minTtl = minTtl;
+      c.maxTtl = maxTtl;
+      c.prefetch = prefetch;
+    }));
   }
 
   @Test

@@ -39,8 +39,11 @@ class UpstreamAnswerFuzzTest {
     if (question == null) {
       return; // never matches an outstanding query, so never reaches the cache
     }
-    AnswerCache cache = new AnswerCache(Settings.cache().maxEntries(100).maxBytes(1 << 20).serveStale(true).build(),
-        () -> 1_000_000_000L);
+    AnswerCache cache = new AnswerCache(Settings.cache(c -> {
+      c.maxEntries = 100;
+      c.maxBytes = 1 << 20;
+      c.serveStale = true;
+    }), () -> 1_000_000_000L);
     CacheKey key = new CacheKey(question.getName(), question.getType(), question.getDClass(), false, false, "d");
     cache.put(key, answer, bytes);
     for (boolean edns : new boolean[] {false, true}) {

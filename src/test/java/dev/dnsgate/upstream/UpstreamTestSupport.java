@@ -29,14 +29,15 @@ final class UpstreamTestSupport {
   }
 
   private static UpstreamSettings build(Map<String, List<String>> pins, Duration idle, ScriptedDotServer... servers) {
-    return Settings.upstream(addresses(servers))
-        .pins(pins)
-        .timeouts(Duration.ofMillis(1000), Duration.ofMillis(2500))
-        .maxInFlightPerConnection(64)
-        .idleTimeout(idle)
-        .failuresBeforeDown(2)
-        .probeInterval(Duration.ofMillis(50))
-        .build();
+    return Settings.upstream(addresses(servers), u -> {
+      u.pins = pins;
+      u.attemptTimeout = Duration.ofMillis(1000);
+      u.totalTimeout = Duration.ofMillis(2500);
+      u.maxInFlightPerConnection = 64;
+      u.idleTimeout = idle;
+      u.failuresBeforeDown = 2;
+      u.probeInterval = Duration.ofMillis(50);
+    });
   }
 
   static List<UpstreamServer> addresses(ScriptedDotServer... servers) {

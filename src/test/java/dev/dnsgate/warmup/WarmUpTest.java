@@ -30,8 +30,8 @@ class WarmUpTest {
   @Test
   void everyMadeUpQueryIsAnsweredAndTheConfiguredUpstreamSeesNothing() throws Exception {
     UpstreamSettings real =
-        Settings.upstream(List.of(UpstreamServer.parse("127.0.0.1:" + configured.port() + "#dot.test"))).build();
-    AnswerCache.CacheSettings cache = Settings.cache().prefetch(false).build();
+        Settings.upstream(List.of(UpstreamServer.parse("127.0.0.1:" + configured.port() + "#dot.test")), u -> { });
+    AnswerCache.CacheSettings cache = Settings.cache(c -> c.prefetch = false);
 
     WarmUp.Result result = WarmUp.run(vertx, new EventLoops(vertx), real, cache, 1232, Duration.ofSeconds(30), 3_000);
 

@@ -38,6 +38,14 @@ class AnswerTemplateTest {
     return answer;
   }
 
+  /** {@code message} with eight 100-byte TXT records added to {@code section}: over 512 bytes. */
+  static Message withEightTxt(Message message, int section) {
+    for (int i = 0; i < 8; i++) {
+      message.addRecord(new TXTRecord(NAME, DClass.IN, 300, "x".repeat(100) + i), section);
+    }
+    return message;
+  }
+
   static QueryContext client(String name, int id, boolean rd) {
     Message query = Message.newQuery(Record.newRecord(Name.fromConstantString(name), Type.A, DClass.IN));
     query.getHeader().setID(id);
@@ -78,10 +86,7 @@ class AnswerTemplateTest {
   @Test
   void answerCutForOneClientsSizeLimitMakesNoTemplate() throws Exception {
     QueryContext classic = client("www.example.test.", 7, true); // no EDNS: 512 bytes
-    Message big = answer(0);
-    for (int i = 0; i < 8; i++) {
-      big.addRecord(new TXTRecord(NAME, DClass.IN, 300, "x".repeat(100)), Section.ANSWER);
-    }
+    Message big = withEightTxt(answer(0), Section.ANSWER);
     byte[] shaped = SHAPER.shape(big, classic, null);
 
     assertTrue(WireBytes.truncated(shaped), "cut and TC set for this client");
@@ -91,10 +96,7 @@ class AnswerTemplateTest {
   @Test
   void additionalRecordsLeftOutMakeNoTemplate() throws Exception {
     QueryContext classic = client("www.example.test.", 7, true);
-    Message message = answer(1);
-    for (int i = 0; i < 8; i++) {
-      message.addRecord(new TXTRecord(NAME, DClass.IN, 300, "y".repeat(100)), Section.ADDITIONAL);
-    }
+    Message message = withEightTxt(answer(1), Section.ADDITIONAL);
     byte[] shaped = SHAPER.shape(message, classic, null);
 
     assertFalse(WireBytes.truncated(shaped), "additional records may be left out without TC");
@@ -106,10 +108,7 @@ class AnswerTemplateTest {
     Message query = Message.newQuery(Record.newRecord(NAME, Type.A, DClass.IN));
     query.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
     QueryContext large = Queries.context(query);
-    Message big = answer(0);
-    for (int i = 0; i < 8; i++) {
-      big.addRecord(new TXTRecord(NAME, DClass.IN, 300, "z".repeat(100)), Section.ANSWER);
-    }
+    Message big = withEightTxt(answer(0), Section.ANSWER);
     AnswerTemplate template = AnswerTemplate.ifComplete(SHAPER.shape(big, large, null), big);
 
     assertNotNull(template);
