@@ -54,14 +54,14 @@ public class DnsListeners {
   /** UDP and TCP on one port; with port 0, UDP picks it and TCP takes the same (or both try again). */
   private void bindPlainDns() {
     String address = config.listen().address();
-    int port = config.listen().port();
+    int wanted = config.listen().port();
     for (int attempt = 1; ; attempt++) {
       UdpListener udp;
       try {
-        udp = UdpListener.bind(vertx.getDelegate(), loops, address, port, config.listen().udpSocketBuffer(),
+        udp = UdpListener.bind(vertx.getDelegate(), loops, address, wanted, config.listen().udpSocketBuffer(),
             config.listen().udpSockets(), pipeline).await().atMost(BIND_TIMEOUT);
       } catch (RuntimeException e) {
-        throw bindFailure("UDP", address, port, e);
+        throw bindFailure("UDP", address, wanted, e);
       }
       int actual = udp.port();
       try {
@@ -75,7 +75,7 @@ public class DnsListeners {
         return;
       } catch (RuntimeException e) {
         udp.close().await().atMost(BIND_TIMEOUT);
-        if (port != 0 || attempt == EPHEMERAL_TRIES) {
+        if (wanted != 0 || attempt == EPHEMERAL_TRIES) {
           throw bindFailure("TCP", address, actual, e);
         }
       }

@@ -75,7 +75,12 @@ final class DotConnection implements PendingQueries.Arrival {
   private void attach(NetSocket socket) {
     this.socket = socket;
     stats.connected();
-    socket.handler(new FrameReader(this::onFrame));
+    FrameReader frames = new FrameReader(this::onFrame);
+    Runnable ackNow = QuickAck.after(socket);
+    socket.handler(bytes -> {
+      frames.handle(bytes);
+      ackNow.run();
+    });
     socket.closeHandler(
         v -> onClosed(new UpstreamException(Kind.CLOSED, "connection closed by the upstream")));
     socket.exceptionHandler(e -> socket.close());

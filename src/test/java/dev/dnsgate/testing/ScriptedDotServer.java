@@ -77,6 +77,7 @@ public final class ScriptedDotServer implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile String certName;
   private boolean resetOnClose;
+  private boolean nagle;
   private volatile Function<Message, Reply> script = ScriptedDotServer::standard;
   private NetServer server;
   private int port;
@@ -96,6 +97,15 @@ public final class ScriptedDotServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Leaves Nagle's algorithm on (TCP_NODELAY off), as some real upstreams do: a small answer waits
+   * while an earlier one is unacknowledged.
+   */
+  public ScriptedDotServer withNagle() {
+    this.nagle = true;
+    return this;
+  }
+
   /** Restarts on the same port presenting another certificate (an impostor after a reconnect). */
   public ScriptedDotServer restartWith(String newCertName) {
     stop();
@@ -108,6 +118,7 @@ public final class ScriptedDotServer implements AutoCloseable {
     NetServerOptions options =
         new NetServerOptions()
             .setSoLinger(resetOnClose ? 0 : -1)
+            .setTcpNoDelay(!nagle)
             .setSsl(true)
             .setKeyCertOptions(
                 new PemKeyCertOptions()

@@ -2,6 +2,7 @@ package dev.dnsgate.upstream;
 
 import static dev.dnsgate.upstream.UpstreamTestSupport.addresses;
 import static dev.dnsgate.upstream.UpstreamTestSupport.idleTimeout;
+import static dev.dnsgate.upstream.UpstreamTestSupport.outbound;
 import static dev.dnsgate.upstream.UpstreamTestSupport.pinned;
 import static dev.dnsgate.upstream.UpstreamTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,14 +15,18 @@ import dev.dnsgate.testing.DnsClient;
 import dev.dnsgate.testing.Eventually;
 import dev.dnsgate.testing.ScriptedDotServer;
 import dev.dnsgate.testing.ScriptedDotServer.Reply;
+import dev.dnsgate.testing.Settings;
 import dev.dnsgate.testing.TestFiles;
 import dev.dnsgate.upstream.UpstreamException.Kind;
 import io.vertx.core.net.NetServer;
 import java.io.FileInputStream;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -214,5 +219,32 @@ class DotUpstreamTest extends UpstreamTestBase {
     List<Message> seen = first.received();
     assertEquals(Name.fromString("c.example.test."), seen.get(seen.size() - 1).getQuestion().getName());
     assertTrue(second.received().isEmpty());
+  }
+
+  @Test
+  void answersHeldByTheUpstreamsNagleAlgorithmDoNotWaitForADelayedAck() throws Exception {
+    ScriptedDotServer nagle = started(new ScriptedDotServer("dot.test").withNagle());
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), Settings.upstream(addresses(nagle), u -> {
+      u.connectionsPerServer = 1;
+      u.attemptTimeout = Duration.ofSeconds(20); // a fresh JVM's first handshake, on a busy machine
+      u.totalTimeout = Duration.ofSeconds(20);
+    }));
+    group.resolve(outbound(DnsClient.query("connect.example.test.", Type.A))).get(20, TimeUnit.SECONDS);
+    List<Long> batchMillis = new ArrayList<>();
+
+    for (int round = 0; round < 9; round++) {
+      long start = System.nanoTime();
+      CompletableFuture<?>[] batch = new CompletableFuture<?>[8];
+      for (int i = 0; i < batch.length; i++) {
+        batch[i] = group.resolve(outbound(DnsClient.query("r" + round + "q" + i + ".example.test.", Type.A)));
+      }
+      CompletableFuture.allOf(batch).get(5, TimeUnit.SECONDS);
+      batchMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    // The server sends the first answer of a batch at once and holds the rest until it is
+    // acknowledged; a delayed ACK would make every batch take ~40 ms.
+    List<Long> sorted = batchMillis.stream().sorted().toList();
+    assertTrue(sorted.get(4) < 20, "median batch of 8 answers took " + sorted.get(4) + " ms: " + batchMillis);
   }
 }

@@ -37,8 +37,12 @@ abstract class UpstreamTestBase {
   }
 
   protected ScriptedDotServer server(String cert) {
-    ScriptedDotServer server = new ScriptedDotServer(cert).start();
-    servers.add(server);
+    return started(new ScriptedDotServer(cert));
+  }
+
+  /** Starts {@code server} (configured by the test) and closes it after the test. */
+  protected ScriptedDotServer started(ScriptedDotServer server) {
+    servers.add(server.start());
     return server;
   }
 
