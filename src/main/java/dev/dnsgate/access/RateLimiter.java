@@ -58,7 +58,7 @@ public final class RateLimiter {
     }
 
     synchronized boolean take(long now, int qps, int burst) {
-      tokens = Math.min(burst, tokens + (now - last) * qps / 1e9);
+      tokens = Math.min(burst, tokens + (now - last) / 1e9 * qps); // in doubles: nanos * qps overflows a long
       last = now;
       if (tokens >= 1) {
         tokens -= 1;

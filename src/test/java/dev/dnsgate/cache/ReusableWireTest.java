@@ -1,0 +1,329 @@
+package dev.dnsgate.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.dnsgate.wire.WireBytes;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CAARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.GenericEDNSOption;
+import org.xbill.DNS.HINFORecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.EDNSOption;
+
+/** Which upstream answers can be kept as received bytes and patched per client, and where their TTLs are. */
+class ReusableWireTest {
+
+  static final Name NAME = Name.fromConstantString("www.example.test.");
+  static final Name ZONE = Name.fromConstantString("example.test.");
+  static final Name TARGET = Name.fromConstantString("target.example.test.");
+
+  static Message answer(int qtype, List<Record> answers, List<Record> authority, List<Record> additional) {
+    Message m = new Message(0x2222);
+    m.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+    m.addRecord(Record.newRecord(NAME, qtype, DClass.IN), Section.QUESTION);
+    answers.forEach(r -> m.addRecord(r, Section.ANSWER));
+    authority.forEach(r -> m.addRecord(r, Section.AUTHORITY));
+    additional.forEach(r -> m.addRecord(r, Section.ADDITIONAL));
+    return m;
+  }
+
+  static Message answer(Record... answers) {
+    return answer(answers[0].getType(), List.of(answers), List.of(), List.of());
+  }
+
+  static Record a(Name name, long ttl, String ip) throws Exception {
+    return new ARecord(name, DClass.IN, ttl, InetAddress.getByName(ip));
+  }
+
+  static SOARecord soa(long ttl) {
+    return new SOARecord(ZONE, DClass.IN, ttl, Name.fromConstantString("ns.example.test."),
+        Name.fromConstantString("hostmaster.example.test."), 2026113001, 3600, 600, 86400, 300);
+  }
+
+  static Stream<Arguments> plainAnswers() throws Exception {
+    return Stream.of(
+        Arguments.of("A", answer(a(NAME, 300, "192.0.2.1"), a(NAME, 301, "192.0.2.2"))),
+        Arguments.of("AAAA", answer(new AAAARecord(NAME, DClass.IN, 302, InetAddress.getByName("2001:db8::1")))),
+        Arguments.of("CNAME chain", answer(Type.A,
+            List.of(new CNAMERecord(NAME, DClass.IN, 303, TARGET), a(TARGET, 304, "192.0.2.3")), List.of(), List.of())),
+        Arguments.of("MX", answer(new MXRecord(NAME, DClass.IN, 305, 10, TARGET),
+            new MXRecord(NAME, DClass.IN, 306, 20, Name.fromConstantString("mx2.other.test.")))),
+        Arguments.of("SRV", answer(new SRVRecord(NAME, DClass.IN, 307, 1, 2, 443, TARGET))),
+        Arguments.of("TXT", answer(new TXTRecord(NAME, DClass.IN, 308, List.of("v=spf1 -all", "second string")))),
+        Arguments.of("NS", answer(new NSRecord(NAME, DClass.IN, 309, TARGET))),
+        Arguments.of("PTR", answer(new PTRRecord(NAME, DClass.IN, 310, TARGET))),
+        Arguments.of("NXDOMAIN with SOA", answer(Type.A, List.of(), List.of(soa(311)), List.of())),
+        Arguments.of("SOA answer", answer(soa(312))),
+        Arguments.of("MX with glue", answer(Type.MX, List.of(new MXRecord(NAME, DClass.IN, 313, 10, TARGET)),
+            List.of(new NSRecord(ZONE, DClass.IN, 314, TARGET)), List.of(a(TARGET, 315, "192.0.2.9")))));
+  }
+
+  /** The TTLs of every record but OPT, in wire order. */
+  static List<Long> ttls(Message m) {
+    List<Long> ttls = new ArrayList<>();
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+      for (Record r : m.getSection(section)) {
+        if (r.getType() != Type.OPT) {
+          ttls.add(r.getTTL());
+        }
+      }
+    }
+    return ttls;
+  }
+
+  static long u32(byte[] wire, int offset) {
+    return ((long) WireBytes.u16(wire, offset) << 16) | WireBytes.u16(wire, offset + 2);
+  }
+
+  static List<Long> ttlsAt(byte[] wire, int[] offsets) {
+    return Arrays.stream(offsets).mapToObj(o -> u32(wire, o)).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("plainAnswers")
+  void plainAnswerIsReusableWithEveryTtlFound(String kind, Message answer) {
+    byte[] wire = answer.toWire();
+
+    ReusableWire.Reusable reusable = ReusableWire.check(wire);
+
+    assertNotNull(reusable, kind);
+    assertEquals(wire.length, reusable.end(), "no OPT record: keep it all");
+    assertEquals(ttls(answer), ttlsAt(wire, reusable.ttlOffsets()), "each offset holds its record's TTL");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("plainAnswers")
+  void endCutsOffTheLastOptRecordAndItsTtlFieldIsNotPatched(String kind, Message answer) {
+    answer.addRecord(new OPTRecord(1232, 0, 0, 0x8000,
+        List.of(new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[40]))), Section.ADDITIONAL);
+    byte[] wire = answer.toWire();
+    int optLength = 11 + 4 + 40;
+
+    ReusableWire.Reusable reusable = ReusableWire.check(wire);
+
+    assertNotNull(reusable, kind);
+    assertEquals(wire.length - optLength, reusable.end());
+    assertEquals(0, wire[reusable.end()], "the OPT owner, the root, starts there");
+    assertEquals(Type.OPT, WireBytes.u16(wire, reusable.end() + 1));
+    assertEquals(ttls(answer), ttlsAt(wire, reusable.ttlOffsets()));
+  }
+
+  @Test
+  void ttlOffsetsSitRightAfterTypeAndClass() throws Exception {
+    Message answer = answer(a(NAME, 0x01020304L, "192.0.2.1"), a(NAME, 0x7fffffffL, "192.0.2.2"));
+    byte[] wire = answer.toWire();
+
+    int[] offsets = ReusableWire.check(wire).ttlOffsets();
+
+    assertEquals(2, offsets.length);
+    for (int offset : offsets) {
+      assertEquals(Type.A, WireBytes.u16(wire, offset - 4));
+      assertEquals(DClass.IN, WireBytes.u16(wire, offset - 2));
+      assertEquals(4, WireBytes.u16(wire, offset + 4), "RDLENGTH of an A record follows");
+    }
+    assertEquals(0x01020304L, u32(wire, offsets[0]));
+    assertEquals(0x7fffffffL, u32(wire, offsets[1]));
+  }
+
+  static Stream<Arguments> unknownTypes() throws Exception {
+    return Stream.of(
+        Arguments.of(new HINFORecord(NAME, DClass.IN, 300, "cpu", "os")),
+        Arguments.of(new CAARecord(NAME, DClass.IN, 300, 0, "issue", "ca.test")),
+        Arguments.of(Record.fromString(NAME, 65280, DClass.IN, 300, "\\# 2 abcd", Name.root)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("unknownTypes")
+  void recordOfATypeWhoseNamesWeDoNotKnowIsNotReusable(Record record) throws Exception {
+    Message answer = answer(Type.A, List.of(a(NAME, 300, "192.0.2.1"), record), List.of(), List.of());
+
+    assertNull(ReusableWire.check(answer.toWire()));
+  }
+
+  @Test
+  void optRecordBeforeAnotherAdditionalRecordIsNotReusable() throws Exception {
+    Message answer = answer(a(NAME, 300, "192.0.2.1"));
+    byte[] plain = answer.toWire();
+    byte[] opt = new OPTRecord(1232, 0, 0).toWire(Section.ADDITIONAL);
+    byte[] glue = new Bytes().name("glue.test").u16(Type.A).u16(DClass.IN).u32(60).u16(4).raw(192, 0, 2, 7).done();
+
+    byte[] wire = concat(plain, opt, glue);
+    WireBytes.addToAdditionalCount(wire, 2);
+
+    assertNotNull(new Message(wire), "dnsjava parses it");
+    assertNull(ReusableWire.check(wire));
+  }
+
+  @Test
+  void optRecordInTheAnswerSectionIsNotReusable() throws Exception {
+    Message answer = answer(a(NAME, 300, "192.0.2.1"));
+    byte[] wire = concat(answer.toWire(), new OPTRecord(1232, 0, 0).toWire(Section.ADDITIONAL));
+    WireBytes.put16(wire, 6, 2); // counted as the second answer record
+
+    assertNull(ReusableWire.check(wire));
+  }
+
+  @Test
+  void twoOptRecordsAreNotReusable() throws Exception {
+    byte[] opt = new OPTRecord(1232, 0, 0).toWire(Section.ADDITIONAL);
+    byte[] wire = concat(answer(a(NAME, 300, "192.0.2.1")).toWire(), opt, opt);
+    WireBytes.addToAdditionalCount(wire, 2);
+
+    assertNull(ReusableWire.check(wire));
+  }
+
+  /** Header, question www.example.test/A at 12, then one A record whose owner is {@code owner}. */
+  static byte[] withOwner(byte[] owner) {
+    return concat(new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(1).u16(0).u16(0)
+            .name("www.example.test").u16(Type.A).u16(DClass.IN).done(),
+        owner, new Bytes().u16(Type.A).u16(DClass.IN).u32(300).u16(4).raw(192, 0, 2, 1).done());
+  }
+
+  @Test
+  void ownerPointingBackToTheQuestionIsReusable() {
+    byte[] wire = withOwner(new byte[] {(byte) 0xc0, 12});
+
+    ReusableWire.Reusable reusable = ReusableWire.check(wire);
+
+    assertNotNull(reusable);
+    assertEquals(List.of(300L), ttlsAt(wire, reusable.ttlOffsets()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2, 4, 11})
+  void pointerIntoTheHeaderIsNotReusable(int target) {
+    assertNull(ReusableWire.check(withOwner(new byte[] {(byte) 0xc0, (byte) target})));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {13, 14, 17})
+  void pointerIntoTheMiddleOfALabelIsNotReusable(int target) {
+    assertNull(ReusableWire.check(withOwner(new byte[] {(byte) 0xc0, (byte) target})));
+  }
+
+  @Test
+  void forwardPointerIsNotReusable() throws Exception {
+    // the first answer's owner points at the second answer's owner, written in full after it
+    byte[] header = new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(2).u16(0).u16(0)
+        .name("www.example.test").u16(Type.A).u16(DClass.IN).done();
+    int secondOwner = header.length + 2 + 14;
+    byte[] first = new Bytes().raw(0xc0, secondOwner).u16(Type.A).u16(DClass.IN).u32(300).u16(4).raw(192, 0, 2, 1)
+        .done();
+    byte[] second = new Bytes().name("fwd.test").u16(Type.A).u16(DClass.IN).u32(300).u16(4).raw(192, 0, 2, 2).done();
+    byte[] wire = concat(header, first, second);
+    assertNull(ReusableWire.check(wire));
+
+    wire[header.length + 1] = 12; // the same bytes pointing back at the question instead
+    assertNotNull(ReusableWire.check(wire));
+  }
+
+  @Test
+  void rdataNamePointingIntoBinaryDataIsNotReusable() throws Exception {
+    // a CNAME target pointing at the first answer's address bytes (a label-looking 4-byte span)
+    byte[] header = new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(2).u16(0).u16(0)
+        .name("www.example.test").u16(Type.A).u16(DClass.IN).done();
+    byte[] first = new Bytes().raw(0xc0, 12).u16(Type.A).u16(DClass.IN).u32(300).u16(4).raw(2, 'a', 'b', 0).done();
+    int address = header.length + first.length - 4;
+    byte[] second = new Bytes().raw(0xc0, 12).u16(Type.CNAME).u16(DClass.IN).u32(300).u16(2).raw(0xc0, address)
+        .done();
+    byte[] wire = concat(header, first, second);
+
+    assertNotNull(new Message(wire), "a legal message: the pointer leads to a well-formed name");
+    assertNull(ReusableWire.check(wire));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void messageWithoutExactlyOneQuestionIsNotReusable(int questions) throws Exception {
+    byte[] wire = answer(a(NAME, 300, "192.0.2.1")).toWire();
+    WireBytes.put16(wire, 4, questions);
+
+    assertNull(ReusableWire.check(wire));
+  }
+
+  @Test
+  void trailingBytesAreNotReusable() throws Exception {
+    byte[] wire = answer(a(NAME, 300, "192.0.2.1")).toWire();
+
+    assertNull(ReusableWire.check(Arrays.copyOf(wire, wire.length + 3)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 10})
+  void bytesCutShortAreNotReusable(int cut) throws Exception {
+    byte[] wire = answer(new MXRecord(NAME, DClass.IN, 300, 10, TARGET)).toWire();
+
+    assertNull(ReusableWire.check(Arrays.copyOf(wire, wire.length - cut)));
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
+  /** Hand-made wire bytes, for what dnsjava would never encode. */
+  static final class Bytes {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Bytes u16(int v) {
+      out.write(v >>> 8);
+      out.write(v);
+      return this;
+    }
+
+    Bytes u32(long v) {
+      return u16((int) (v >>> 16)).u16((int) v);
+    }
+
+    Bytes raw(int... bytes) {
+      for (int b : bytes) {
+        out.write(b);
+      }
+      return this;
+    }
+
+    /** An uncompressed name from dotted text, root label included. */
+    Bytes name(String dotted) {
+      for (String label : dotted.split("\\.")) {
+        out.write(label.length());
+        out.writeBytes(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      out.write(0);
+      return this;
+    }
+
+    byte[] done() {
+      return out.toByteArray();
+    }
+  }
+}
