@@ -25,7 +25,7 @@ public final class Coalescer<T> {
       joined.increment();
       return leader;
     }
-    upstream.get().whenComplete((result, error) -> {
+    exchange(upstream).whenComplete((result, error) -> {
       inFlight.remove(key, mine);
       if (error != null) {
         mine.completeExceptionally(error);
@@ -34,6 +34,18 @@ public final class Coalescer<T> {
       }
     });
     return mine;
+  }
+
+  /**
+   * The exchange, or its failure when starting it threw: a throw must still complete {@code mine},
+   * or its key would wait forever and every later identical query with it (CoalescerTest).
+   */
+  private static <T> CompletableFuture<T> exchange(Supplier<CompletableFuture<T>> upstream) {
+    try {
+      return upstream.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Queries that waited for another's upstream exchange instead of making their own. */
