@@ -10,9 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 fail() { echo "image base: $*" >&2; exit 1; }
 
-# What Quarkus, Vert.x, Micrometer and TLS to the upstreams use (jdeps over target/quarkus-app, less
-# the java.desktop/java.compiler references of classes dnsgate never loads).
-MODULES=java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs
+# What dnsgate (java.net.http: block-list downloads), Quarkus, Vert.x, Micrometer and TLS use: jdeps
+# over target/quarkus-app, less the java.desktop and java.compiler references of classes never loaded.
+MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs
 # The libraries libjvm.so and the JDK's own native libraries link (ldd), and the CA list.
 PACKAGES=(libc6 libgcc-s1 libstdc++6 zlib1g ca-certificates)
 SERVICE_ID=10053
