@@ -12,7 +12,7 @@
 # Usage: scripts/image/test.sh [IMAGE.tar]   (DNS_PORT=5395 HTTP_PORT=8095 UPSTREAM_PORT=8895)
 # Needs: jq, dig, kdig, unbound, curl, unshare, pgrep (installed with apt-get when run as root).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 IMAGE=${1:-target/dnsgate-image.tar}
 DNS_PORT=${DNS_PORT:-5395}; HTTP_PORT=${HTTP_PORT:-8095}; UPSTREAM_PORT=${UPSTREAM_PORT:-8895}
 
@@ -134,9 +134,10 @@ fi
 
 # what a container runtime adds: mount points, device nodes, /etc/hosts, a mounted secret
 mkdir -p "$ROOTFS/proc" "$ROOTFS/dev" "$ROOTFS/run/secrets"
-mknod -m 666 "$ROOTFS/dev/null" c 1 3 && mknod -m 666 "$ROOTFS/dev/zero" c 1 5 \
-  && mknod -m 666 "$ROOTFS/dev/random" c 1 8 && mknod -m 666 "$ROOTFS/dev/urandom" c 1 9 \
-  || { echo "SKIP run step: cannot create device nodes here (mknod)"; skipped=1; finish; }
+for node in null:3 zero:5 random:8 urandom:9; do
+  mknod -m 666 "$ROOTFS/dev/${node%:*}" c 1 "${node#*:}" \
+    || { echo "SKIP run step: cannot create device nodes here (mknod)"; skipped=1; finish; }
+done
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.1.1\tdnsgate-test\n' > "$ROOTFS/etc/hosts"
 cp src/test/resources/tls/test-ca.pem "$ROOTFS/run/secrets/upstream-ca.pem"
 chmod 644 "$ROOTFS/etc/hosts" "$ROOTFS/run/secrets/upstream-ca.pem"
