@@ -26,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
   missing=()
   for tool in "${!package_of[@]}"; do command -v "$tool" >/dev/null || missing+=("${package_of[$tool]}"); done
 fi
-[ ${#missing[@]} -eq 0 ] || { echo "missing tools: apt-get install ${missing[*]}"; exit 1; }
+[ ${#missing[@]} -eq 0 ] || { echo "missing tools: apt-get update && apt-get install ${missing[*]}"; exit 1; }
 
 WORK=$(mktemp -d /tmp/dnsgate-image-test.XXXXXX)
 PIDS=()
@@ -135,8 +135,9 @@ fi
 # what a container runtime adds: mount points, device nodes, /etc/hosts, a mounted secret
 mkdir -p "$ROOTFS/proc" "$ROOTFS/dev" "$ROOTFS/run/secrets"
 for node in null:3 zero:5 random:8 urandom:9; do
-  mknod -m 666 "$ROOTFS/dev/${node%:*}" c 1 "${node#*:}" \
-    || { echo "SKIP run step: cannot create device nodes here (mknod)"; skipped=1; finish; }
+  if ! reason=$(mknod -m 666 "$ROOTFS/dev/${node%:*}" c 1 "${node#*:}" 2>&1); then
+    echo "SKIP run step: cannot create device nodes here, as in a user namespace ($reason)"; skipped=1; finish
+  fi
 done
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.1.1\tdnsgate-test\n' > "$ROOTFS/etc/hosts"
 cp src/test/resources/tls/test-ca.pem "$ROOTFS/run/secrets/upstream-ca.pem"
