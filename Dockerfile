@@ -6,7 +6,9 @@
 #   ./mvnw -B package -DskipTests && docker build -t dnsgate:0.1.0-SNAPSHOT .
 FROM debian:12-slim AS base
 COPY scripts/image/ /src/scripts/image/
-RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
+# (slim images lack the man folders that the JDK's update-alternatives links point into)
+RUN mkdir -p /usr/share/man/man1 && apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
     && /src/scripts/image/base.sh
 
 FROM scratch
