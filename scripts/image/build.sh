@@ -13,7 +13,8 @@ scripts/image/base.sh
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain 2>/dev/null)" ] || revision="$revision-dirty"
 source=$(git remote get-url origin 2>/dev/null || echo "unpublished git repository")
-./mvnw -B -q package -Pimage -DskipTests "-Dimage.revision=$revision" "-Dimage.source=$source" \
+./mvnw -B -q package -Pimage -DskipTests -Djib.disableUpdateChecks=true \
+  "-Dimage.revision=$revision" "-Dimage.source=$source" \
   || { echo "image build: ./mvnw package -Pimage failed (its output is above)" >&2; exit 1; }
 
 unpacked=0
