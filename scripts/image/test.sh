@@ -10,7 +10,7 @@
 # the shipped split-horizon rule's answer and the upstream's, and health and metrics must say so.
 # Step 2 needs root and namespaces; without them it is skipped with the reason, never faked.
 # Usage: scripts/image/test.sh [IMAGE.tar]   (DNS_PORT=5395 HTTP_PORT=8095 UPSTREAM_PORT=8895)
-# Needs: jq, dig, kdig, unbound, curl, unshare, pgrep (installed with apt-get when run as root).
+# Needs: jq, skopeo, dig, kdig, unbound, curl, unshare, pgrep (apt-get installs them when run as root).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 IMAGE=${1:-target/dnsgate-image.tar}
@@ -18,7 +18,8 @@ DNS_PORT=${DNS_PORT:-5395}; HTTP_PORT=${HTTP_PORT:-8095}; UPSTREAM_PORT=${UPSTRE
 
 [ -f "$IMAGE" ] || { echo "no $IMAGE: build it first with scripts/image/build.sh"; exit 1; }
 declare -A package_of=([jq]=jq [dig]=dnsutils [kdig]=knot-dnsutils [unbound]=unbound [curl]=curl
-                       [unshare]=util-linux [pgrep]=procps [sha256sum]=coreutils [gzip]=gzip)
+                       [unshare]=util-linux [pgrep]=procps [sha256sum]=coreutils [gzip]=gzip
+                       [skopeo]=skopeo)
 missing=()
 for tool in "${!package_of[@]}"; do command -v "$tool" >/dev/null || missing+=("${package_of[$tool]}"); done
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
@@ -66,6 +67,10 @@ cfg() { jq -r "$1" "$CONFIG"; }
 env_of() { jq -r --arg k "$1" '.config.Env[] | select(startswith($k + "=")) | sub("^[^=]*="; "")' "$CONFIG"; }
 
 check "one image, tagged dnsgate:$version" test "$(jq length "$MANIFEST")" = 1 -a "$tag" = "dnsgate:$version"
+# podman load reads archives with the library of skopeo (containers/image), which checks every digest
+check "skopeo reads and copies it as podman load would" \
+  skopeo --insecure-policy copy -q "docker-archive:$IMAGE" "oci:$WORK/oci:dnsgate"
+rm -rf "$WORK/oci"
 check "as many layers as diff_ids (${#layers[@]})" test "${#layers[@]}" -gt 0 -a "${#layers[@]}" = "${#diff_ids[@]}"
 ROOTFS=$WORK/rootfs
 mkdir -p "$ROOTFS" && chmod 755 "$ROOTFS"
