@@ -67,12 +67,16 @@ for copyright in "$WORK"/pkgs/usr/share/doc/*/copyright; do
 done
 
 # 3. the Java runtime, trusting the certificates of Debian's ca-certificates (as Debian's JDK does)
-"$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
-  --compress=2 --output "$ROOT/opt/java" > "$WORK/jlink.log" 2>&1 \
-  || fail "jlink failed ($(head -c 200 "$WORK/jlink.log" | tr '\n' ' ')): the JDK in $JDK needs the modules $MODULES"
+# (--strip-java-debug-attributes, not --strip-debug: that also strips native symbols with objcopy,
+# which a machine with only a JDK lacks, and Debian's JDK ships its libraries stripped already)
+"$JDK/bin/jlink" --add-modules "$MODULES" --strip-java-debug-attributes --no-header-files \
+  --no-man-pages --compress=2 --output "$ROOT/opt/java" > "$WORK/jlink.log" 2>&1 \
+  || fail "jlink in $JDK failed: $(head -c 300 "$WORK/jlink.log" | tr '\n' ' ')"
 certs=("$WORK"/pkgs/usr/share/ca-certificates/mozilla/*.crt)
 [ -f "${certs[0]}" ] || fail "no certificates in the ca-certificates package: delete target/image-base and retry"
-"$JDK/bin/java" scripts/image/TrustStore.java "$ROOT/opt/java/lib/security/cacerts" "${certs[@]}" > "$WORK/truststore.log"
+cat "${certs[@]}" > "$WORK/ca-bundle.pem"
+"$JDK/bin/java" scripts/image/TrustStore.java "$WORK/ca-bundle.pem" "$ROOT/opt/java/lib/security/cacerts" \
+  > "$WORK/truststore.log" 2>&1 || fail "could not write the trust store: $(head -c 300 "$WORK/truststore.log" | tr '\n' ' ')"
 
 # 4. the service user, /tmp for the JVM and downloaded block lists
 printf 'root:x:0:0:root:/root:/sbin/nologin\ndnsgate:x:%s:%s:dnsgate:/nonexistent:/sbin/nologin\n' \
