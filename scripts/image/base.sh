@@ -13,8 +13,9 @@ fail() { echo "image base: $*" >&2; exit 1; }
 # What dnsgate (java.net.http: block-list downloads), Quarkus, Vert.x, Micrometer and TLS use: jdeps
 # over target/quarkus-app, less the java.desktop and java.compiler references of classes never loaded.
 MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs
-# The libraries libjvm.so and the JDK's own native libraries link (ldd), and the CA list.
-PACKAGES=(libc6 libgcc-s1 libstdc++6 zlib1g ca-certificates)
+# The libraries libjvm.so and the JDK's own native libraries link (ldd), the CA list, and
+# base-files for /etc/os-release (which, with the package records below, lets scanners see them).
+PACKAGES=(base-files libc6 libgcc-s1 libstdc++6 zlib1g ca-certificates)
 SERVICE_ID=10053
 EPOCH=1   # every timestamp in the layer: 1970-01-01T00:00:01Z, as Jib does for the layers above it
 
@@ -51,9 +52,15 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 versions=()
+mkdir -p "$ROOT/var/lib/dpkg/status.d"
 for deb in "$WORK"/debs/*.deb; do
   dpkg-deb -x "$deb" "$WORK/pkgs" || fail "could not unpack $deb (dpkg-deb -x failed): delete target/image-base and retry"
-  versions+=("$(dpkg-deb -f "$deb" Package)=$(dpkg-deb -f "$deb" Version)")
+  pkg=$(dpkg-deb -f "$deb" Package)
+  versions+=("$pkg=$(dpkg-deb -f "$deb" Version)")
+  # a package record per package, as distroless images keep them, for vulnerability scanners
+  { echo "Package: $pkg"; echo "Status: install ok installed"; dpkg-deb -f "$deb" \
+      Source Version Architecture Maintainer Installed-Size Depends Section Priority Multi-Arch Homepage; } \
+    > "$ROOT/var/lib/dpkg/status.d/$pkg"
 done
 
 # 2. the libraries (not glibc's character-set converters: Java has its own), their licences
@@ -61,6 +68,7 @@ for dir in lib lib64 usr/lib; do
   [ ! -d "$WORK/pkgs/$dir" ] || { mkdir -p "$ROOT/$(dirname "$dir")"; cp -a "$WORK/pkgs/$dir" "$ROOT/$dir"; }
 done
 rm -rf "$ROOT"/usr/lib/*/gconv
+cp -a "$WORK/pkgs/etc/os-release" "$ROOT/etc/os-release"   # -> ../usr/lib/os-release
 for copyright in "$WORK"/pkgs/usr/share/doc/*/copyright; do
   pkg_doc=$ROOT/usr/share/doc/$(basename "$(dirname "$copyright")")
   mkdir -p "$pkg_doc" && cp "$copyright" "$pkg_doc/"
@@ -84,7 +92,7 @@ printf 'root:x:0:0:root:/root:/sbin/nologin\ndnsgate:x:%s:%s:dnsgate:/nonexisten
 printf 'root:x:0:\ndnsgate:x:%s:\n' "$SERVICE_ID" > "$ROOT/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$ROOT/etc/nsswitch.conf"
 chmod 755 "$ROOT" "$ROOT/etc" "$ROOT/opt"
-chmod 644 "$ROOT"/etc/*
+chmod 644 "$ROOT"/etc/passwd "$ROOT"/etc/group "$ROOT"/etc/nsswitch.conf "$ROOT"/var/lib/dpkg/status.d/*
 chmod 1777 "$ROOT/tmp"
 
 # 5. one layer, its config and manifest, and the `docker save` tarball around them (entry names

@@ -111,6 +111,9 @@ check "the shipped rules are in /rules" test -f "$ROOTFS/rules/10-split-horizon.
 check "/tmp is world-writable and sticky" test "$(stat -c %a "$ROOTFS/tmp")" = 1777
 check "labels: version $version, source, revision" test "$(cfg '.config.Labels["org.opencontainers.image.version"]')" = "$version" \
   -a -n "$(cfg '.config.Labels["org.opencontainers.image.source"] // ""')" -a -n "$(cfg '.config.Labels["org.opencontainers.image.revision"] // ""')"
+check "/etc/os-release and a package record of libc6 for scanners" \
+  bash -c "grep -q '^ID=debian' '$ROOTFS/usr/lib/os-release' && [ -L '$ROOTFS/etc/os-release' ] \
+    && grep -qx 'Status: install ok installed' '$ROOTFS/var/lib/dpkg/status.d/libc6'"
 check "the Java trust store holds Debian's CA certificates" \
   bash -c "keytool -list -keystore '$ROOTFS/opt/java/lib/security/cacerts' -storepass changeit | grep -Eq 'contains (1[0-9][0-9]) entries'"
 
