@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Tests the built image, target/dnsgate-image.tar, from the tarball alone: it does not trust the
-# build. 1) Reads the manifest and config (layer digests, a non-root user, entrypoint, ports, working
-# directory, environment, labels) and checks that the Dockerfile, the Kubernetes manifests and the
-# systemd unit say the same. 2) Unpacks the layers into a folder, adds what a container runtime adds
-# (/proc, /dev/null, zero, random, urandom, /etc/hosts, a mounted CA file) and starts the image's
-# own entrypoint there with the config's Env, as the image's user, in new mount and PID namespaces
-# (unshare --root --setuid --setgid), on high ports. A local unbound serves DNS over TLS with the
-# project's test PKI (scripts/lib/test-upstream.sh); real dig/kdig queries over UDP and TCP must get
-# the shipped split-horizon rule's answer and the upstream's, and health and metrics must say so.
-# Step 2 needs root and namespaces; without them it is skipped with the reason, never faked.
+# build. 1) Has skopeo (podman's loader) copy it, reads the manifest and config (layer digests, a
+# non-root user, entrypoint, ports, working directory, environment, labels) and checks that the
+# Dockerfile, the Kubernetes manifests and the systemd unit say the same. 2) Unpacks the layers
+# into a folder, adds what a container runtime adds (/proc, /dev/null, zero, random, urandom,
+# /etc/hosts, a mounted CA file) and starts the image's own entrypoint there with the config's Env,
+# as the image's user, in new mount and PID namespaces (unshare --root --setuid --setgid), its root
+# read-only and /tmp a tmpfs as in the Kubernetes manifests, on high ports. A local unbound serves
+# DNS over TLS with the project's test PKI (scripts/lib/test-upstream.sh); real dig/kdig queries
+# over UDP and TCP must get the shipped split-horizon rule's answer and the upstream's, and health
+# and metrics must say so. Step 2 needs root and namespaces; without them it is skipped with the
+# reason, never faked.
 # Usage: scripts/image/test.sh [IMAGE.tar]   (DNS_PORT=5395 HTTP_PORT=8095 UPSTREAM_PORT=8895)
 # Needs: jq, skopeo, dig, kdig, unbound, curl, unshare, pgrep (apt-get installs them when run as root).
 set -uo pipefail
@@ -163,7 +165,14 @@ run_env=("${image_env[@]}"   # then what `docker run -e` would add:
   "QUARKUS_HTTP_HOST=127.0.0.1" "QUARKUS_HTTP_PORT=$HTTP_PORT"
   "DNSGATE_UPSTREAM_SERVERS=127.0.0.1:$UPSTREAM_PORT#dot.test"
   "DNSGATE_UPSTREAM_CA_FILE=/run/secrets/upstream-ca.pem")
-env -i "${run_env[@]}" "$(command -v unshare)" -m -p -f --kill-child --mount-proc=/proc \
+# As the Kubernetes manifests run it: the image's root read-only, an empty writable /tmp. The outer
+# unshare makes a private mount namespace for that and execs (same PID) the inner one, which forks
+# the entrypoint in new mount and PID namespaces.
+UNSHARE=$(command -v unshare)
+# shellcheck disable=SC2016  # $1 and $@ are the inner shell's
+"$UNSHARE" -m -- /bin/sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" \
+    && mount -t tmpfs -o mode=1777,size=64m tmpfs "$1/tmp" && shift && exec "$@"' sh "$ROOTFS" \
+  env -i "${run_env[@]}" "$UNSHARE" -p -f --kill-child --mount-proc=/proc \
   --root="$ROOTFS" --wd="$workdir" --setgid "$gid" --setuid "$uid" -- "${entrypoint[@]}" \
   > "$WORK/dnsgate.log" 2>&1 &
 UNSHARE_PID=$!; PIDS+=("$UNSHARE_PID")
@@ -180,6 +189,8 @@ JAVA_PID=$(pgrep -P "$UNSHARE_PID" | head -1)
 ids=$(grep -E '^(Uid|Gid|Groups|CapEff):' "/proc/$JAVA_PID/status" | tr -s '\t ' ' ' | sed 's/ $//' | paste -sd'|')
 same "runs as uid $uid and gid $gid, no other groups, no capabilities" \
   "Uid: $uid $uid $uid $uid|Gid: $gid $gid $gid $gid|Groups:|CapEff: 0000000000000000" "$ids"
+same "read-only root filesystem, /tmp a tmpfs" "ro tmpfs" \
+  "$(awk '$5 == "/" { split($6, o, ","); root = o[1] } $5 == "/tmp" { tmp = $9 } END { print root, tmp }' "/proc/$JAVA_PID/mountinfo")"
 check "inside the unpacked image, as the entrypoint" bash -c \
   "[ \"\$(readlink /proc/$JAVA_PID/root)\" = '$ROOTFS' ] && [ \"\$(tr '\0' ' ' < /proc/$JAVA_PID/cmdline)\" = '${entrypoint[*]} ' ]"
 
