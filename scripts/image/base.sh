@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Builds the base of dnsgate's image as a `docker save` tarball, target/dnsgate-base.tar, with no
+# Docker engine and no registry: a Java runtime trimmed by jlink from the build JDK (/opt/java), the
+# shared libraries it links, taken from Debian's packages with `apt-get download` and `dpkg-deb -x`
+# (no root, no chroot), a Java trust store of Debian's ca-certificates, /etc/passwd with the service
+# user 10053, and /tmp with mode 1777. build.sh puts the application on it with Jib; the Dockerfile
+# runs this script in its first stage and copies target/image-base/rootfs.
+# Usage: scripts/image/base.sh     (JAVA_HOME chooses the JDK; default: the one of `java` on PATH)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+fail() { echo "image base: $*" >&2; exit 1; }
+
+# What dnsgate (java.net.http: block-list downloads), Quarkus, Vert.x, Micrometer and TLS use: jdeps
+# over target/quarkus-app, less the java.desktop and java.compiler references of classes never loaded.
+MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs
+# The libraries libjvm.so and the JDK's own native libraries link (ldd), the CA list, and
+# base-files for /etc/os-release (which, with the package records below, lets scanners see them).
+PACKAGES=(base-files libc6 libgcc-s1 libstdc++6 zlib1g ca-certificates)
+SERVICE_ID=10053
+EPOCH=1   # every timestamp in the layer: 1970-01-01T00:00:01Z, as Jib does for the layers above it
+
+if [ -n "${JAVA_HOME:-}" ]; then
+  JDK=$JAVA_HOME
+elif command -v java >/dev/null; then
+  JDK=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+else
+  fail "no JDK found: apt-get install openjdk-17-jdk-headless, or set JAVA_HOME to a JDK"
+fi
+[ -x "$JDK/bin/jlink" ] || fail "no jlink in $JDK/bin: set JAVA_HOME to a full JDK (apt-get install openjdk-17-jdk-headless)"
+[ -d "$JDK/jmods" ] || fail "no jmods folder in $JDK, which jlink needs: apt-get install openjdk-17-jdk-headless, or set JAVA_HOME to a JDK that has jmods/"
+for tool in apt-get dpkg dpkg-deb sha256sum tar; do
+  command -v "$tool" >/dev/null || fail "$tool not found: the libraries come from Debian packages, so this runs on Debian or Ubuntu (apt and dpkg)"
+done
+case "$(dpkg --print-architecture)" in
+  amd64) ARCH=amd64 ;;
+  arm64) ARCH=arm64 ;;
+  *) fail "Debian architecture $(dpkg --print-architecture) not supported: amd64 or arm64" ;;
+esac
+
+WORK=target/image-base
+ROOT=$WORK/rootfs
+rm -rf "$WORK"
+mkdir -p "$WORK/debs" "$WORK/pkgs" "$WORK/out" "$ROOT/etc" "$ROOT/tmp" "$ROOT/opt"
+
+# 1. Debian packages, unpacked side by side into one tree
+apt_options=()
+[ "$(id -u)" -ne 0 ] || apt_options=(-o APT::Sandbox::User=root)   # root: no _apt sandbox warning
+for pkg in "${PACKAGES[@]}"; do
+  if ! (cd "$WORK/debs" && apt-get download "${apt_options[@]}" "$pkg") > "$WORK/apt.log" 2>&1; then
+    reason=$(grep -m1 -E '^(E|W): ' "$WORK/apt.log" | cut -c1-200 || true)
+    fail "could not download the Debian package $pkg (${reason:-apt-get download failed}): this machine must reach its Debian archive; run apt-get update, then retry"
+  fi
+done
+versions=()
+mkdir -p "$ROOT/var/lib/dpkg/status.d"
+for deb in "$WORK"/debs/*.deb; do
+  dpkg-deb -x "$deb" "$WORK/pkgs" || fail "could not unpack $deb (dpkg-deb -x failed): delete target/image-base and retry"
+  pkg=$(dpkg-deb -f "$deb" Package)
+  versions+=("$pkg=$(dpkg-deb -f "$deb" Version)")
+  # a package record per package, as distroless images keep them, for vulnerability scanners
+  { echo "Package: $pkg"; echo "Status: install ok installed"; dpkg-deb -f "$deb" \
+      Source Version Architecture Maintainer Installed-Size Depends Section Priority Multi-Arch Homepage; } \
+    > "$ROOT/var/lib/dpkg/status.d/$pkg"
+done
+
+# 2. the libraries (not glibc's character-set converters: Java has its own), their licences
+for dir in lib lib64 usr/lib; do
+  [ ! -d "$WORK/pkgs/$dir" ] || { mkdir -p "$ROOT/$(dirname "$dir")"; cp -a "$WORK/pkgs/$dir" "$ROOT/$dir"; }
+done
+rm -rf "$ROOT"/usr/lib/*/gconv
+cp -a "$WORK/pkgs/etc/os-release" "$ROOT/etc/os-release"   # -> ../usr/lib/os-release
+for copyright in "$WORK"/pkgs/usr/share/doc/*/copyright; do
+  pkg_doc=$ROOT/usr/share/doc/$(basename "$(dirname "$copyright")")
+  mkdir -p "$pkg_doc" && cp "$copyright" "$pkg_doc/"
+done
+
+# 3. the Java runtime, trusting the certificates of Debian's ca-certificates (as Debian's JDK does)
+# (--strip-java-debug-attributes, not --strip-debug: that also strips native symbols with objcopy,
+# which a machine with only a JDK lacks, and Debian's JDK ships its libraries stripped already)
+"$JDK/bin/jlink" --add-modules "$MODULES" --strip-java-debug-attributes --no-header-files \
+  --no-man-pages --compress=2 --output "$ROOT/opt/java" > "$WORK/jlink.log" 2>&1 \
+  || fail "jlink in $JDK failed: $(head -c 300 "$WORK/jlink.log" | tr '\n' ' ')"
+certs=("$WORK"/pkgs/usr/share/ca-certificates/mozilla/*.crt)
+[ -f "${certs[0]}" ] || fail "no certificates in the ca-certificates package: delete target/image-base and retry"
+cat "${certs[@]}" > "$WORK/ca-bundle.pem"
+"$JDK/bin/java" scripts/image/TrustStore.java "$WORK/ca-bundle.pem" "$ROOT/opt/java/lib/security/cacerts" \
+  > "$WORK/truststore.log" 2>&1 || fail "could not write the trust store: $(head -c 300 "$WORK/truststore.log" | tr '\n' ' ')"
+
+# 4. the service user, /tmp for the JVM and downloaded block lists
+printf 'root:x:0:0:root:/root:/sbin/nologin\ndnsgate:x:%s:%s:dnsgate:/nonexistent:/sbin/nologin\n' \
+  "$SERVICE_ID" "$SERVICE_ID" > "$ROOT/etc/passwd"
+printf 'root:x:0:\ndnsgate:x:%s:\n' "$SERVICE_ID" > "$ROOT/etc/group"
+printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$ROOT/etc/nsswitch.conf"
+chmod 755 "$ROOT" "$ROOT/etc" "$ROOT/opt"
+chmod 644 "$ROOT"/etc/passwd "$ROOT"/etc/group "$ROOT"/etc/nsswitch.conf "$ROOT"/var/lib/dpkg/status.d/*
+chmod 1777 "$ROOT/tmp"
+
+# 5. one layer, its config and manifest, and the `docker save` tarball around them (entry names
+#    without a leading ./, which Jib would refuse as outside its destination)
+tar_flags=(--sort=name --owner=0 --group=0 --numeric-owner --mtime="@$EPOCH")
+mapfile -t top < <(ls -A "$ROOT")
+tar -C "$ROOT" "${tar_flags[@]}" -cf "$WORK/layer.tar" "${top[@]}"
+diff_id=$(sha256sum "$WORK/layer.tar" | cut -c1-64)
+created=$(date -u -d "@$EPOCH" +%Y-%m-%dT%H:%M:%SZ)
+cat > "$WORK/config.json" <<JSON
+{"architecture":"$ARCH","os":"linux","created":"$created",
+ "config":{"Env":["PATH=/opt/java/bin:/usr/bin:/bin","JAVA_HOME=/opt/java"]},
+ "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
+ "history":[{"created":"$created","created_by":"scripts/image/base.sh","comment":"jlink $MODULES from $("$JDK/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p'); ${versions[*]}"}]}
+JSON
+config_id=$(sha256sum "$WORK/config.json" | cut -c1-64)
+mkdir "$WORK/out/$diff_id"
+mv "$WORK/layer.tar" "$WORK/out/$diff_id/layer.tar"
+mv "$WORK/config.json" "$WORK/out/$config_id.json"
+printf '[{"Config":"%s.json","RepoTags":["dnsgate-base:local"],"Layers":["%s/layer.tar"]}]\n' \
+  "$config_id" "$diff_id" > "$WORK/out/manifest.json"
+tar -C "$WORK/out" "${tar_flags[@]}" -cf target/dnsgate-base.tar manifest.json "$config_id.json" "$diff_id"
+echo "target/dnsgate-base.tar: $(du -m target/dnsgate-base.tar | cut -f1) MB (runtime $(du -sm "$ROOT/opt/java" | cut -f1) MB; ${versions[*]})"
