@@ -10,9 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 fail() { echo "image base: $*" >&2; exit 1; }
 
-# What dnsgate (java.net.http: block-list downloads), Quarkus, Vert.x, Micrometer and TLS use: jdeps
+# What dnsgate (java.net.http: block-list downloads; jdk.net: TCP_QUICKACK upstream), Quarkus, Vert.x, Micrometer and TLS use: jdeps
 # over target/quarkus-app, less the java.desktop and java.compiler references of classes never loaded.
-MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs
+MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.net,jdk.unsupported,jdk.zipfs
 # The libraries libjvm.so and the JDK's own native libraries link (ldd), the CA list, and
 # base-files for /etc/os-release (which, with the package records below, lets scanners see them).
 PACKAGES=(base-files libc6 libgcc-s1 libstdc++6 zlib1g ca-certificates)

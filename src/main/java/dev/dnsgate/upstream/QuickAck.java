@@ -7,6 +7,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.net.ExtendedSocketOptions;
 import org.jboss.logging.Logger;
 
@@ -24,6 +25,8 @@ final class QuickAck {
 
   private static final Logger LOG = Logger.getLogger(QuickAck.class);
   private static final Runnable UNSUPPORTED = () -> { };
+  /** Said once per process, not per connection. */
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private QuickAck() {}
 
@@ -33,17 +36,20 @@ final class QuickAck {
       return UNSUPPORTED;
     }
     Channel channel = internal.channelHandlerContext().channel();
-    ChannelOption<Boolean> option = channel instanceof EpollSocketChannel
-        ? EpollChannelOption.TCP_QUICKACK
-        : NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK);
     try {
-      if (!channel.config().setOption(option, true)) {
-        return UNSUPPORTED;
+      ChannelOption<Boolean> option = channel instanceof EpollSocketChannel
+          ? EpollChannelOption.TCP_QUICKACK
+          : NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK);
+      if (channel.config().setOption(option, true)) {
+        return () -> channel.config().setOption(option, true);
       }
-    } catch (RuntimeException e) {
-      LOG.debugf("TCP_QUICKACK not available here (%s): upstream answers may wait for delayed ACKs", e);
-      return UNSUPPORTED;
+    } catch (RuntimeException | LinkageError e) {
+      // a runtime without the jdk.net module (a trimmed jlink image) or another OS: carry on without it
+      LOG.debugf("TCP_QUICKACK not available here (%s)", e);
     }
-    return () -> channel.config().setOption(option, true);
+    if (WARNED.compareAndSet(false, true)) {
+      LOG.warn("TCP_QUICKACK is not available: answers from upstreams with Nagle's algorithm on may wait 40 ms");
+    }
+    return UNSUPPORTED;
   }
 }
