@@ -76,7 +76,7 @@ public final class Gate {
     return Admission.PASS;
   }
 
-  /** The answer for a admission that answers: REFUSED, an empty TC=1 reply, or the RFC 8482 HINFO. */
+  /** The answer for an admission that answers: REFUSED, an empty TC=1 reply, or the RFC 8482 HINFO. */
   public static Message answer(Admission admission, QueryContext ctx) {
     switch (admission) {
       case REFUSED:

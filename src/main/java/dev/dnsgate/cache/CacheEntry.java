@@ -28,8 +28,8 @@ public final class CacheEntry {
   final boolean plain;
   private volatile int hits;
   private volatile int prefetching;
-  volatile AnswerTemplate withEdns;
-  volatile AnswerTemplate withoutEdns;
+  private volatile AnswerTemplate withEdns;
+  private volatile AnswerTemplate withoutEdns;
 
   CacheEntry(byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil,
       int rcode, boolean plain) {

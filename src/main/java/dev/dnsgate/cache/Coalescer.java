@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Identical queries in flight at the same time go upstream once: the first asks, the others wait
@@ -14,6 +15,8 @@ import java.util.function.Supplier;
  * @param <T> what one upstream exchange yields
  */
 public final class Coalescer<T> {
+
+  private static final Logger LOG = Logger.getLogger(Coalescer.class);
 
   private final Map<CacheKey, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
   private final LongAdder joined = new LongAdder();
@@ -44,6 +47,7 @@ public final class Coalescer<T> {
     try {
       return upstream.get();
     } catch (RuntimeException e) {
+      LOG.errorf(e, "starting an upstream exchange failed");
       return CompletableFuture.failedFuture(e);
     }
   }

@@ -1,6 +1,7 @@
 package dev.dnsgate.lifecycle;
 
 import dev.dnsgate.listen.DnsListeners;
+import dev.dnsgate.resolve.QueryObserver;
 import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.upstream.UpstreamGroups;
 import dev.dnsgate.warmup.WarmUpOnStart;
@@ -8,6 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 /**
  * The one place that says in which order dnsgate starts and stops, and why. Components have start
@@ -21,12 +23,15 @@ class StartStop {
   private final WarmUpOnStart warmUp;
   private final DnsListeners listeners;
   private final UpstreamGroups upstreams;
+  private final Instance<QueryObserver> observers;
 
-  StartStop(LiveRules rules, WarmUpOnStart warmUp, DnsListeners listeners, UpstreamGroups upstreams) {
+  StartStop(LiveRules rules, WarmUpOnStart warmUp, DnsListeners listeners, UpstreamGroups upstreams,
+      Instance<QueryObserver> observers) {
     this.rules = rules;
     this.warmUp = warmUp;
     this.listeners = listeners;
     this.upstreams = upstreams;
+    this.observers = observers;
   }
 
   void start(@Observes StartupEvent event) {
@@ -41,10 +46,18 @@ class StartStop {
   }
 
   void stop(@Observes ShutdownEvent event) {
-    // 1. listeners drain: readiness goes down, queries in flight still get their grace period...
-    listeners.stop();
-    // 2. ...which needs the upstream connections, so they close after
-    upstreams.close();
-    rules.stop();
+    try {
+      // 1. listeners drain: readiness goes down, queries in flight still get their grace period...
+      listeners.stop();
+    } finally {
+      // 2. ...which needs the upstream connections, so they close after; and the observers last, so
+      // that the query log writes the answers given while draining
+      try {
+        upstreams.close();
+        rules.stop();
+      } finally {
+        observers.forEach(QueryObserver::close);
+      }
+    }
   }
 }

@@ -6,9 +6,7 @@ import dev.dnsgate.resolve.QueryObserver;
 import dev.dnsgate.wire.QueryContext;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.json.JsonObject;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -127,7 +125,8 @@ public class QueryLog implements QueryObserver {
         .encode();
   }
 
-  void stop(@Observes ShutdownEvent event) {
+  @Override
+  public void close() {
     running = false;
     if (writer != null) {
       try {

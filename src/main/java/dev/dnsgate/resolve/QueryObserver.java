@@ -45,4 +45,7 @@ public interface QueryObserver {
 
   /** A query with a readable header but a broken or unsupported body: FORMERR, NOTIMP or BADVERS sent. */
   default void malformed() {}
+
+  /** At shutdown, once the listeners have drained: nothing more will be observed (flush, stop threads). */
+  default void close() {}
 }

@@ -23,7 +23,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -73,7 +72,7 @@ public class QueryPipeline {
     this.ruleAnswers = new RuleAnswers(shaper);
     this.rules = rules;
     this.observers = observers.stream().toArray(QueryObserver[]::new);
-    this.forwarder = new Forwarder(Map.copyOf(upstreams.all()), cache, config.cache().enabled(), shaper);
+    this.forwarder = new Forwarder(upstreams.all(), cache, config.cache().enabled(), shaper);
     FunctionCounter.builder("dnsgate.queries.coalesced", forwarder.coalescer(), Coalescer::joinedQueries)
         .description("Cache misses that waited for an identical query's upstream exchange").register(registry);
     Gauge.builder("dnsgate.queries.in_flight", inFlight, AtomicInteger::get)

@@ -71,7 +71,7 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
         }
         if (phase == Phase.ALLOW) {
           allowedBy = rule;
-        } else {
+        } else if (phase == Phase.REWRITE) {
           rewrittenBy = rule;
         }
         break; // a rewrite or an allow ends its phase

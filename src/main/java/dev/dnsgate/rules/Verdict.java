@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param outcome an {@link Outcome.Answer} or {@link Outcome.Forward}
  * @param rule the rule that decided, or null when no rule did (default upstream group)
- * @param rewrittenBy the rule that rewrote the query, or null
+ * @param rewrittenBy the rule that rewrote the query (the REWRITE phase's one match), or null
  * @param allowedBy the allow rule that skipped the block phase, or null
  * @param trace every rule checked, in order; empty unless asked for (explain)
  */

@@ -73,6 +73,10 @@ final class DotConnection implements PendingQueries.Arrival {
   }
 
   private void attach(NetSocket socket) {
+    if (closed) {
+      socket.close(); // closed while dialing (timeouts, shutdown): never serve on a connection out of the pool
+      return;
+    }
     this.socket = socket;
     stats.connected();
     FrameReader frames = new FrameReader(this::onFrame);

@@ -82,10 +82,9 @@ public record OutboundQuery(byte[] wire, Record question) {
 
   /** A cheap query that any resolver answers (even with REFUSED): used to probe a server back in. */
   static OutboundQuery probe(boolean padding) {
-    Record question = Record.newRecord(Name.root, Type.NS, DClass.IN);
     Message query = new Message(0);
-    query.addRecord(question, Section.QUESTION);
-    return encode(query, question, 0, List.of(), padding);
+    query.addRecord(Record.newRecord(Name.root, Type.NS, DClass.IN), Section.QUESTION);
+    return of(query, padding);
   }
 
   private static OutboundQuery encode(

@@ -33,11 +33,6 @@ public class UpstreamGroups {
     groups.forEach((name, group) -> UpstreamMeters.register(registry, name, group));
   }
 
-  /** The group of that name, or null. */
-  public UpstreamGroup group(String name) {
-    return groups.get(name);
-  }
-
   /** Every group's name, "default" included: what forward rules may name. */
   public Set<String> names() {
     return groups.keySet();

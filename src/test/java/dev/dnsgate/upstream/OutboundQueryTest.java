@@ -1,17 +1,22 @@
 package dev.dnsgate.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.testing.Queries;
 import dev.dnsgate.wire.QueryContext;
 import java.net.InetAddress;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -52,5 +57,30 @@ class OutboundQueryTest {
     List<EDNSOption> keepalive = new Message(wire).getOPT().getOptions(EDNSOption.Code.TCP_KEEPALIVE);
     assertEquals(1, keepalive.size());
     assertTrue(((TcpKeepaliveOption) keepalive.get(0)).getTimeout().isEmpty(), "a client sends no timeout (RFC 7828)");
+  }
+
+  @Test
+  void queryOfOurOwnKeepsRdCdDoAndEndToEndOptionsAndDropsHopByHopOnes() throws Exception {
+    Message own = new Message(0);
+    own.getHeader().setFlag(Flags.RD);
+    own.getHeader().setFlag(Flags.CD);
+    own.addRecord(Record.newRecord(Name.fromString("signed.test."), Type.DNSKEY, DClass.IN), Section.QUESTION);
+    EDNSOption nsid = new GenericEDNSOption(EDNSOption.Code.NSID, new byte[0]);
+    EDNSOption cookie = new GenericEDNSOption(EDNSOption.Code.COOKIE, new byte[8]);
+    own.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO, List.of(nsid, cookie)), Section.ADDITIONAL);
+
+    Message sent = new Message(OutboundQuery.of(own, false).wire());
+
+    assertTrue(sent.getHeader().getFlag(Flags.RD));
+    assertTrue(sent.getHeader().getFlag(Flags.CD));
+    assertEquals(ExtendedFlags.DO, sent.getOPT().getFlags() & ExtendedFlags.DO);
+    assertEquals(Type.DNSKEY, sent.getQuestion().getType());
+    assertTrue(sent.getOPT().getOptions(EDNSOption.Code.NSID).size() == 1, "end to end: kept");
+    assertTrue(sent.getOPT().getOptions(EDNSOption.Code.COOKIE).isEmpty(), "per hop: not forwarded");
+  }
+
+  @Test
+  void queryWithoutAQuestionIsRefusedAtOnce() {
+    assertThrows(IllegalArgumentException.class, () -> OutboundQuery.of(new Message(0), true));
   }
 }
