@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Match regexes with a repeated group that itself holds a repeat ({@code (a+)+}, {@code (x*y?)*},
- * {@code (\w+\.){2,}}): on a name that almost matches, Java's backtracking engine tries exponentially
+ * {@code (\w+\d*){2,}}): on a name that almost matches, Java's backtracking engine tries exponentially
  * many ways to split it, on the event loop. Alternatives that overlap ({@code (a|a)*}) are not found.
  */
 final class BacktrackingRegexes {
