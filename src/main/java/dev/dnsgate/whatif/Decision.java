@@ -22,15 +22,17 @@ import org.xbill.DNS.Type;
  *
  * @param route "forward", "block" or "local"
  * @param rule the deciding rule, or null
+ * @param rewrittenBy the rule that rewrote the query, or null
  * @param effect what the client would notice: group and resolved name, or rcode, records and EDE
  */
-record Decision(String route, String rule, String effect) {
+record Decision(String route, String rule, String rewrittenBy, String effect) {
 
   /** Runs the query through {@code rules}: pure, no counter moves, nothing forwarded. */
   static Decision of(RuleSet rules, RecordedQuery recorded) {
     RuleQuery query = new RuleQuery(recorded.name(), recorded.type(), DClass.IN, recorded.client());
     Verdict verdict = rules.evaluate(query, null);
     String rule = verdict.rule() == null ? null : verdict.rule().name();
+    String rewrittenBy = verdict.rewrittenBy() == null ? null : verdict.rewrittenBy().name();
     if (verdict.outcome() instanceof Outcome.Answer answer) {
       Message message = query.revert(answer.message());
       StringBuilder effect = new StringBuilder(Rcode.string(message.getRcode()));
@@ -43,14 +45,14 @@ record Decision(String route, String rule, String effect) {
       if (answer.ede() instanceof ExtendedErrorCodeOption ede) {
         effect.append(" EDE ").append(ede.getErrorCode());
       }
-      return new Decision(answer.blocked() ? "block" : "local", rule, effect.toString());
+      return new Decision(answer.blocked() ? "block" : "local", rule, rewrittenBy, effect.toString());
     }
     String group = ((Outcome.Forward) verdict.outcome()).group();
     String effect = group;
     if (query.rewritten()) {
       effect += " as " + query.name() + " " + Type.string(query.type());
     }
-    return new Decision("forward", rule, effect);
+    return new Decision("forward", rule, rewrittenBy, effect);
   }
 
   /** How the answer changes from this decision to {@code after}, or null when a client would see no change. */
@@ -76,9 +78,16 @@ record Decision(String route, String rule, String effect) {
     return group.equals(after.effect.split(" ", 2)[0]) ? ChangeKind.REWRITE_CHANGED : ChangeKind.FORWARD_GROUP;
   }
 
-  /** For people: "block ads: NXDOMAIN EDE 15", "forward default", "local corp-zone: NOERROR A 10.0.0.1". */
+  /**
+   * For people: "block ads: NXDOMAIN EDE 15", "forward to corp (rule lab)", "forward to default as
+   * new.test. A (rewrite rename)", "local corp-zone: NOERROR A 10.0.0.1".
+   */
   String describe() {
-    String by = rule == null ? "" : " " + rule;
-    return route.equals("forward") ? "forward to " + effect + (rule == null ? "" : " (rule" + by + ")") : route + by + ": " + effect;
+    String rewrite = rewrittenBy == null ? "" : "rewrite " + rewrittenBy;
+    if (route.equals("forward")) {
+      String by = rule == null ? rewrite : rewrite.isEmpty() ? "rule " + rule : rewrite + ", rule " + rule;
+      return "forward to " + effect + (by.isEmpty() ? "" : " (" + by + ")");
+    }
+    return route + " " + rule + ": " + effect + (rewrite.isEmpty() ? "" : " (" + rewrite + ")");
   }
 }
