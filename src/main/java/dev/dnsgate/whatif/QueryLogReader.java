@@ -1,8 +1,9 @@
 package dev.dnsgate.whatif;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.dnsgate.wire.IpLiteral;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,30 +13,31 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
  * Reads the query log (ops/QueryLog: one JSON object per line with name, type, client, source, ...)
- * into recorded queries. A line that is not such an object is skipped and counted, never fatal: a log
+ * and replays each line. A line that is not such an object is skipped and counted, never fatal: a log
  * cut off mid-line or mixed with other output still replays. Queries the gate answered before the
  * rules (refused clients, rate-limited and minimal ANY answers) are counted apart, as no rule edit
- * changes them.
+ * changes them. Lines are read with Jackson's streaming parser: only four fields are wanted, and
+ * building a map per line would cost more than the replay.
  */
 public final class QueryLogReader {
 
   static final Set<String> BEFORE_RULES = Set.of("refused", "rate-limited", "any-minimal");
   static final int EXAMPLES = 5;
 
+  private final JsonFactory json = new JsonFactory();
   private long lines;
   private long malformed;
   private long beforeRules;
   private final List<String> malformedExamples = new ArrayList<>();
 
-  /** Reads one log file, handing each replayable query to {@code sink}. */
-  public void read(Path file, Consumer<RecordedQuery> sink) throws IOException {
+  /** Reads one log file into {@code replay}. */
+  public void read(Path file, Replay replay) throws IOException {
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       long number = 0;
@@ -46,10 +48,7 @@ public final class QueryLogReader {
         }
         lines++;
         try {
-          RecordedQuery query = parse(line);
-          if (query != null) {
-            sink.accept(query);
-          }
+          replayLine(line, replay);
         } catch (IllegalArgumentException e) {
           malformed++;
           if (malformedExamples.size() < EXAMPLES) {
@@ -60,37 +59,67 @@ public final class QueryLogReader {
     }
   }
 
-  /** The query of one line, null when the gate answered it; IllegalArgumentException when malformed. */
-  RecordedQuery parse(String line) {
-    JsonObject json;
-    try {
-      json = new JsonObject(line);
-    } catch (DecodeException | ClassCastException e) {
+  private void replayLine(String line, Replay replay) {
+    String name = null;
+    String type = null;
+    String client = null;
+    String source = null;
+    try (JsonParser parser = json.createParser(line)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        switch (field) {
+          case "name" -> name = text;
+          case "type" -> type = text;
+          case "client" -> client = text;
+          case "source" -> source = text;
+          default -> parser.skipChildren();
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+    } catch (IOException e) {
       throw new IllegalArgumentException("not a JSON object");
     }
-    if (BEFORE_RULES.contains(String.valueOf(json.getValue("source")))) {
+    if (source != null && BEFORE_RULES.contains(source)) {
       beforeRules++;
-      return null;
+      return;
     }
-    if (!(json.getValue("name") instanceof String nameText) || nameText.isEmpty()) {
+    if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("no \"name\"");
     }
+    if (type == null) {
+      throw new IllegalArgumentException("no \"type\"");
+    }
+    replay.add(name, type, client);
+  }
+
+  /**
+   * The query a log line's fields describe.
+   *
+   * @param client null when the line has none
+   * @throws IllegalArgumentException naming the field that is wrong
+   */
+  static RecordedQuery query(String nameText, String typeText, String clientText) {
     Name name;
     try {
       name = Name.fromString(nameText, Name.root);
     } catch (TextParseException e) {
       throw new IllegalArgumentException("\"name\" is not a domain name: " + e.getMessage());
     }
-    Object typeValue = json.getValue("type");
-    int type = typeValue instanceof String t ? Type.value(t) : -1;
+    int type = Type.value(typeText);
     if (type < 0) {
-      throw new IllegalArgumentException("\"type\" is not a DNS type: " + typeValue);
+      throw new IllegalArgumentException("\"type\" is not a DNS type: " + typeText);
     }
-    Object clientValue = json.getValue("client");
     InetAddress client = null;
-    if (clientValue != null) {
-      client = IpLiteral.parse(String.valueOf(clientValue))
-          .orElseThrow(() -> new IllegalArgumentException("\"client\" is not an IP address: " + clientValue));
+    if (clientText != null) {
+      client = IpLiteral.parse(clientText)
+          .orElseThrow(() -> new IllegalArgumentException("\"client\" is not an IP address: " + clientText));
     }
     return new RecordedQuery(name, type, client);
   }

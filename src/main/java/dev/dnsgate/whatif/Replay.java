@@ -6,6 +6,7 @@ import dev.dnsgate.rules.match.Criteria;
 import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.xbill.DNS.Name;
 
@@ -21,14 +22,16 @@ public final class Replay {
 
   private record Key(Name name, int type, InetAddress client) {}
 
-  private record Change(ChangeKind kind, String before, String after) {}
+  /** A remembered comparison; {@code name} as the first query with this key asked it, for the tallies. */
+  private record Change(ChangeKind kind, String before, String after, Name name) {}
 
-  private static final Change SAME = new Change(null, null, null);
+  private static final Change SAME = new Change(null, null, null, null);
 
   private final RuleSet current;
   private final RuleSet candidate;
   private final boolean byClient;
-  private final Map<Key, Change> remembered = new HashMap<>();
+  /** By {@link Key} for queries given parsed, by their text for query-log lines (parsed only when new). */
+  private final Map<Object, Change> remembered = new HashMap<>();
   private final Map<ChangeKind, Tally> tallies = new EnumMap<>(ChangeKind.class);
   private long replayed;
   private long changed;
@@ -53,28 +56,48 @@ public final class Replay {
   }
 
   public void add(RecordedQuery query) {
-    replayed++;
     Key key = new Key(query.name(), query.type(), byClient ? query.client() : null);
     Change change = remembered.get(key);
     if (change == null) {
-      change = compare(query);
-      evaluated++;
-      if (remembered.size() < REMEMBERED) {
-        remembered.put(key, change);
-      }
+      change = evaluate(key, query);
     }
-    if (change != SAME) {
-      changed++;
-      String client = query.client() == null ? null : query.client().getHostAddress();
-      tallies.get(change.kind()).add(query.name(), change.before(), change.after(), client);
-    }
+    count(change, query.client() == null ? null : query.client().getHostAddress());
   }
 
-  private Change compare(RecordedQuery query) {
+  /**
+   * A query as the query log writes it, as text: parsed only when no identical line came before, as
+   * parsing the name and address of every line costs more than the rest of the replay.
+   *
+   * @throws IllegalArgumentException when the text is not a query (the line is malformed)
+   */
+  public void add(String name, String type, String client) {
+    String lowerName = name.toLowerCase(Locale.ROOT);
+    String key = byClient ? lowerName + ' ' + type + ' ' + client : lowerName + ' ' + type;
+    Change change = remembered.get(key);
+    if (change == null) {
+      change = evaluate(key, QueryLogReader.query(name, type, client));
+    }
+    count(change, client);
+  }
+
+  private Change evaluate(Object key, RecordedQuery query) {
     Decision before = Decision.of(current, query);
     Decision after = Decision.of(candidate, query);
     ChangeKind kind = before.changeTo(after);
-    return kind == null ? SAME : new Change(kind, before.describe(), after.describe());
+    Change change = kind == null ? SAME : new Change(kind, before.describe(), after.describe(), query.name());
+    evaluated++;
+    if (remembered.size() < REMEMBERED) {
+      remembered.put(key, change);
+    }
+    return change;
+  }
+
+  private void count(Change change, String client) {
+    replayed++;
+    if (change != SAME) {
+      changed++;
+      tallies.get(change.kind()).add(change.name(), change.before(), change.after(), client);
+    }
   }
 
   public long replayed() {

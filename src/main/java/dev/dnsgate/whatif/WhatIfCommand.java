@@ -152,17 +152,27 @@ public final class WhatIfCommand {
   }
 
   private WhatIfReport execute() throws IOException {
-    OfflineRules loader = new OfflineRules(new ListSources(listCache, Duration.ofHours(24)), groups, strict);
+    OfflineRules loader = new OfflineRules(new ListSources(listCache, Duration.ofHours(24), true), groups, strict);
+    long start = System.nanoTime();
     RuleSet before = loader.load(current);
+    long loadedCurrent = System.nanoTime();
     RuleSet after = loader.load(candidate);
+    long loadedCandidate = System.nanoTime();
     Replay replay = new Replay(before, after);
     QueryLogReader reader = new QueryLogReader();
     for (Path log : logs) {
-      reader.read(log, replay::add);
+      reader.read(log, replay);
     }
+    long replayed = System.nanoTime();
     List<RuleTestCases.Result> tests = RuleTestCases.run(after, RuleTestCases.read(candidate));
+    WhatIfReport.Timings timings = new WhatIfReport.Timings(millis(start, loadedCurrent),
+        millis(loadedCurrent, loadedCandidate), millis(loadedCandidate, replayed));
     return new WhatIfReport(List.copyOf(logs), reader, current, before, candidate, after, replay, tests,
-        gate(replay, tests), top);
+        gate(replay, tests), top, timings);
+  }
+
+  private static long millis(long from, long to) {
+    return (to - from) / 1_000_000;
   }
 
   private List<String> gate(Replay replay, List<RuleTestCases.Result> tests) {

@@ -23,7 +23,11 @@ public record WhatIfReport(
     Replay replay,
     List<RuleTestCases.Result> tests,
     List<String> gateFailures,
-    int top) {
+    int top,
+    Timings timings) {
+
+  /** Wall-clock milliseconds spent loading each folder and replaying the log. */
+  public record Timings(long loadCurrent, long loadCandidate, long replay) {}
 
   public boolean passed() {
     return gateFailures.isEmpty();
@@ -37,7 +41,9 @@ public record WhatIfReport(
     input.malformedExamples().forEach(e -> out.append("  malformed: ").append(e).append('\n'));
     out.append(String.format(Locale.ROOT, "  current:   %s (%d rules)%n  candidate: %s (%d rules)%n",
         currentDir, current.size(), candidateDir, candidate.size()));
-    out.append(String.format(Locale.ROOT, "  %d distinct queries evaluated against both%n%n", replay.evaluated()));
+    out.append(String.format(Locale.ROOT, "  %d distinct queries evaluated against both%n", replay.evaluated()));
+    out.append(String.format(Locale.ROOT, "  loaded in %d ms and %d ms, replayed in %d ms%n%n", timings.loadCurrent(),
+        timings.loadCandidate(), timings.replay()));
     out.append(String.format(Locale.ROOT, "changed: %d of %d queries (%s)%n", replay.changed(), replay.replayed(),
         percent(replay.changedShare())));
     for (ChangeKind kind : ChangeKind.values()) {
@@ -96,6 +102,8 @@ public record WhatIfReport(
             .put("replayed", replay.replayed()).put("evaluated", replay.evaluated()))
         .put("current", rules(currentDir, current))
         .put("candidate", rules(candidateDir, candidate))
+        .put("millis", new JsonObject().put("load_current", timings.loadCurrent())
+            .put("load_candidate", timings.loadCandidate()).put("replay", timings.replay()))
         .put("changed", replay.changed())
         .put("changed_share", replay.changedShare())
         .put("kinds", kinds)
