@@ -7,6 +7,8 @@ import dev.dnsgate.rules.match.ListSources;
 import dev.dnsgate.rules.testcases.RuleTestCases;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,20 +155,25 @@ public final class WhatIfCommand {
 
   private WhatIfReport execute() throws IOException {
     OfflineRules loader = new OfflineRules(new ListSources(listCache, Duration.ofHours(24), true), groups, strict);
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    long cpuStart = cpu.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     RuleSet before = loader.load(current);
     long loadedCurrent = System.nanoTime();
     RuleSet after = loader.load(candidate);
     long loadedCandidate = System.nanoTime();
+    long cpuLoaded = cpu.getCurrentThreadCpuTime();
     Replay replay = new Replay(before, after);
     QueryLogReader reader = new QueryLogReader();
     for (Path log : logs) {
       reader.read(log, replay);
     }
     long replayed = System.nanoTime();
+    long cpuReplayed = cpu.getCurrentThreadCpuTime();
     List<RuleTestCases.Result> tests = RuleTestCases.run(after, RuleTestCases.read(candidate));
     WhatIfReport.Timings timings = new WhatIfReport.Timings(millis(start, loadedCurrent),
-        millis(loadedCurrent, loadedCandidate), millis(loadedCandidate, replayed));
+        millis(loadedCurrent, loadedCandidate), millis(loadedCandidate, replayed), millis(cpuStart, cpuLoaded),
+        millis(cpuLoaded, cpuReplayed));
     return new WhatIfReport(List.copyOf(logs), reader, current, before, candidate, after, replay, tests,
         gate(replay, tests), top, timings);
   }
