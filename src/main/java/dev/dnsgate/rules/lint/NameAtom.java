@@ -35,7 +35,7 @@ sealed interface NameAtom {
       return readings;
     }
     if (criteria.names() != null) {
-      readings.add(criteria.names().stream().<NameAtom>map(Exact::new).toList());
+      readings.add(criteria.names().stream().sorted().<NameAtom>map(Exact::new).toList());
     }
     if (criteria.suffixes() != null) {
       readings.add(criteria.suffixes().stream().<NameAtom>map(Subtree::new).toList());

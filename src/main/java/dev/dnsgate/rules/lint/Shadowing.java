@@ -4,9 +4,10 @@ import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.Rule;
 import dev.dnsgate.rules.match.Criteria;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -39,11 +40,11 @@ final class Shadowing {
     }
   }
 
-  /** The earlier rules that together take every query {@code later} matches, or null if not proven. */
+  /** The earlier rules (in rule order) that together take every query {@code later} matches, or null if not proven. */
   private static List<Rule> takers(Rule later, List<Rule> earlier) {
     Criteria b = RuleLint.criteria(later);
     for (List<NameAtom> reading : NameAtom.readingsOrEveryName(b)) {
-      Set<Rule> takers = new LinkedHashSet<>();
+      Set<Rule> takers = new TreeSet<>(Comparator.comparingInt(earlier::indexOf));
       boolean all = true;
       for (NameAtom atom : reading) {
         Rule taker = earlier.stream().filter(a -> Coverage.covers(RuleLint.criteria(a), atom, b)).findFirst().orElse(null);

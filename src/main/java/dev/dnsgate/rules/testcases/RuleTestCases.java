@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
@@ -110,7 +111,7 @@ public final class RuleTestCases {
     } catch (IllegalArgumentException bad) {
       return List.of("bad query: " + bad.getMessage());
     }
-    same(problems, "action", expect, e.action(), "; rules checked: " + e.checked());
+    same(problems, "action", expect, e.action(), " (rules checked: " + steps(e) + ")");
     same(problems, "rule", expect, e.rule(), "");
     same(problems, "group", expect, e.group(), "");
     same(problems, "rcode", expect, e.rcode(), "");
@@ -135,6 +136,11 @@ public final class RuleTestCases {
       }
     }
     return problems;
+  }
+
+  /** "legacy-api (rewrite): no match, ads (block): answered". */
+  private static String steps(Explanation e) {
+    return e.checked().stream().map(s -> s.rule() + " (" + s.kind() + "): " + s.result()).collect(Collectors.joining(", "));
   }
 
   private static void same(List<String> problems, String key, Map<String, Object> expect, String actual, String context) {
