@@ -13,8 +13,6 @@ import java.util.Arrays;
 @QuarkusMain
 public final class Main {
 
-  private Main() {}
-
   public static void main(String... args) {
     if (args.length > 0 && args[0].equals("what-if")) {
       System.exit(WhatIfCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
