@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
@@ -67,6 +68,10 @@ public class ExplainRoute {
     if (candidate == null) {
       JsonObject body = explained(Explanation.of(rules.current(), name, type, client));
       ctx.response().putHeader("content-type", "application/json").end(query(name, type, client).mergeIn(body).encodePrettily());
+      return;
+    }
+    if (!Files.isDirectory(Path.of(candidate))) {
+      badRequest(ctx, "candidate: no rules folder " + candidate); // an empty set would explain nothing useful
       return;
     }
     // loading a folder reads its files and lists: off the event loop

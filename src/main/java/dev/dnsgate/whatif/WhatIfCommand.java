@@ -110,6 +110,17 @@ public final class WhatIfCommand {
     if (current == null || candidate == null || logs.isEmpty()) {
       throw new IllegalArgumentException("--current, --candidate and at least one --log are required");
     }
+    // a missing folder would load as "no rules" and report every query as changed
+    for (Path dir : List.of(current, candidate)) {
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("no rules folder " + dir);
+      }
+    }
+    for (Path log : logs) {
+      if (!Files.isReadable(log)) {
+        throw new IllegalArgumentException("cannot read log " + log);
+      }
+    }
   }
 
   private static Set<String> commaSeparated(String text, String always) {
@@ -135,9 +146,13 @@ public final class WhatIfCommand {
 
   private static int number(String option, String text) {
     try {
-      return Integer.parseInt(text);
+      int n = Integer.parseInt(text);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs a whole number, not '" + text + "'");
+      throw new IllegalArgumentException(option + " needs a whole number from 0, not '" + text + "'");
     }
   }
 

@@ -237,6 +237,14 @@ class WhatIfCommandTest {
   }
 
   @Test
+  void missingCandidateFolderIsAUsageErrorNotAnEmptyRuleSet() {
+    candidate = dir.resolve("no-such-folder");
+
+    assertEquals(2, run());
+    assertTrue(err.startsWith("what-if: no rules folder " + candidate + "\n"), err);
+  }
+
+  @Test
   void unknownKindIsAUsageError() {
     assertEquals(2, run("--fail-on", "blocked"));
     assertTrue(err.startsWith("what-if: unknown kind of change 'blocked' (known: newly-blocked, unblocked, "), err);
