@@ -136,6 +136,14 @@ public interface DnsgateConfig {
 
     /** Where downloaded block lists are kept, so the last good copy survives restarts and failures. */
     String listCacheDir();
+
+    Lint lint();
+
+    /** Warnings about rules that load but cannot do what they seem to (see dev.dnsgate.rules.lint). */
+    interface Lint {
+      /** Lint warnings fail the load, as errors in a rule file do. */
+      boolean strict();
+    }
   }
 
   /** Where clients reach us: one address and port for both UDP and TCP. */

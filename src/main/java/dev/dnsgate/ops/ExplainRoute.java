@@ -12,13 +12,17 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
  * {@code GET /rules/explain?name=...&type=A&client=10.1.2.3}: which rules were checked, which one
- * decided, and the response that would be sent, as JSON; nothing is forwarded. {@code POST
- * /rules/reload} reloads the rules now (also done automatically when files change).
+ * decided, and the response that would be sent, as JSON; nothing is forwarded. With
+ * {@code &candidate=DIR} the same query is explained under the running rules and under the rules
+ * folder DIR, side by side. {@code POST /rules/reload} reloads the rules now (also done automatically
+ * when files change).
  */
 @ApplicationScoped
 public class ExplainRoute {
@@ -60,7 +64,38 @@ public class ExplainRoute {
       badRequest(ctx, e.getMessage());
       return;
     }
-    Explanation e = Explanation.of(rules.current(), name, type, client);
+    String candidate = ctx.request().getParam("candidate");
+    if (candidate == null) {
+      JsonObject body = explained(Explanation.of(rules.current(), name, type, client));
+      ctx.response().putHeader("content-type", "application/json").end(query(name, type, client).mergeIn(body).encodePrettily());
+      return;
+    }
+    if (!Files.isDirectory(Path.of(candidate))) {
+      badRequest(ctx, "candidate: no rules folder " + candidate); // an empty set would explain nothing useful
+      return;
+    }
+    // loading a folder reads its files and lists: off the event loop
+    ctx.vertx().executeBlocking(() -> rules.loadCandidate(Path.of(candidate))).onComplete(loaded -> {
+      if (loaded.failed()) {
+        ctx.response().setStatusCode(422).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", "candidate " + candidate + ": " + loaded.cause().getMessage()).encode());
+        return;
+      }
+      JsonObject running = explained(Explanation.of(rules.current(), name, type, client));
+      JsonObject other = explained(Explanation.of(loaded.result(), name, type, client)).put("dir", candidate);
+      JsonObject body = query(name, type, client).put("running", running).put("candidate", other)
+          .put("same_response", running.getValue("response").equals(other.getValue("response")));
+      ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
+    });
+  }
+
+  private static JsonObject query(Name name, int type, InetAddress client) {
+    return new JsonObject().put("query", new JsonObject().put("name", name.toString()).put("type", Type.string(type))
+        .put("client", client == null ? null : client.getHostAddress()));
+  }
+
+  /** How one rule set handles the query: resolved name, rules checked, decision, response. */
+  private static JsonObject explained(Explanation e) {
     JsonArray checked = new JsonArray();
     for (Verdict.Step step : e.checked()) {
       checked.add(new JsonObject().put("rule", step.rule()).put("action", step.kind())
@@ -68,7 +103,6 @@ public class ExplainRoute {
     }
     JsonObject decision = new JsonObject().put("action", e.action()).put("rule", e.rule());
     JsonObject body = new JsonObject()
-        .put("query", new JsonObject().put("name", e.name()).put("type", e.type()).put("client", e.client()))
         .put("resolved", new JsonObject().put("name", e.resolvedName()).put("type", e.resolvedType()))
         .put("checked", checked)
         .put("decision", decision);
@@ -83,7 +117,7 @@ public class ExplainRoute {
       }
       body.put("response", response);
     }
-    ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
+    return body;
   }
 
   private static InetAddress literal(String text) {

@@ -2,6 +2,7 @@ package dev.dnsgate.rules;
 
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.rules.match.ListSources;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,8 +41,11 @@ public class LiveRules {
   private volatile long listsLoadedAt;
   private volatile boolean loaded;
 
-  public LiveRules(RuleLoader loader, DnsgateConfig config) {
+  private final Event<RulesReplaced> replaced;
+
+  public LiveRules(RuleLoader loader, DnsgateConfig config, Event<RulesReplaced> replaced) {
     this.loader = loader;
+    this.replaced = replaced;
     this.config = config.rules();
     this.lists = new ListSources(Path.of(this.config.listCacheDir()), this.config.listRefresh());
   }
@@ -88,6 +92,16 @@ public class LiveRules {
     return Path.of(config.dir());
   }
 
+  /**
+   * Loads another rules folder as this instance loads its own (same lists, upstream groups and lint),
+   * without serving it: for comparing a candidate with the running rules.
+   *
+   * @throws RuleFileException when the folder does not load
+   */
+  public RuleSet loadCandidate(Path dir) {
+    return loader.load(new RuleEnvironment(dir, lists, upstreamGroups));
+  }
+
   private synchronized void load() {
     long start = System.nanoTime();
     RuleSet set = loader.load(new RuleEnvironment(rulesDir(), lists, upstreamGroups));
@@ -104,9 +118,9 @@ public class LiveRules {
    * do not load.
    */
   public synchronized boolean reload() {
+    RuleSet previous = current.get();
     try {
       load();
-      return true;
     } catch (RuleFileException e) {
       fingerprint = fingerprint(current.get()); // report a broken edit once, not on every poll
       LOG.errorf("%s (keeping the previous %d rules)", e.getMessage(), current.get().size());
@@ -115,6 +129,13 @@ public class LiveRules {
       LOG.errorf(e, "reloading rules failed (keeping the previous %d rules)", current.get().size());
       return false;
     }
+    try {
+      replaced.fire(new RulesReplaced(previous, current.get()));
+    } catch (RuntimeException e) {
+      // an observer's bug must not stop the watcher thread, and the new rules already serve
+      LOG.errorf(e, "a rules-replaced observer failed");
+    }
+    return true;
   }
 
   private void reloadIfChanged() {

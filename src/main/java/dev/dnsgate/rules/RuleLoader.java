@@ -1,5 +1,9 @@
 package dev.dnsgate.rules;
 
+import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.rules.lint.LintFinding;
+import dev.dnsgate.rules.lint.RuleLint;
+import dev.dnsgate.rules.match.Criteria;
 import dev.dnsgate.rules.match.Matcher;
 import dev.dnsgate.rules.match.Matchers;
 import io.micrometer.core.instrument.Counter;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -35,18 +40,31 @@ public class RuleLoader {
   /** Keys every rule may have, whatever its kind. */
   static final Set<String> COMMON_KEYS = Set.of("name", "action", "match", "comment");
 
+  private static final Logger LOG = Logger.getLogger(RuleLoader.class);
+
   private final Map<String, RuleKind> kinds = new TreeMap<>();
   private final MeterRegistry registry;
+  private final boolean strictLint;
 
   @Inject
-  public RuleLoader(Instance<RuleKind> kinds, MeterRegistry registry) {
-    this((Iterable<RuleKind>) kinds, registry);
+  public RuleLoader(Instance<RuleKind> kinds, MeterRegistry registry, DnsgateConfig config) {
+    this(kinds, registry, config.rules().lint().strict());
   }
 
-  /** Without CDI (unit tests): the given kinds only. */
+  /** Without CDI (unit tests): the given kinds only, lint warnings not errors. */
   RuleLoader(Iterable<RuleKind> kinds, MeterRegistry registry) {
+    this(kinds, registry, false);
+  }
+
+  /**
+   * Without CDI (the what-if command, tests): the given kinds only.
+   *
+   * @param strictLint whether a lint warning fails the load, as {@code dnsgate.rules.lint.strict} does
+   */
+  public RuleLoader(Iterable<RuleKind> kinds, MeterRegistry registry, boolean strictLint) {
     kinds.forEach(k -> this.kinds.put(k.name(), k));
     this.registry = registry;
+    this.strictLint = strictLint;
   }
 
   public RuleSet load(RuleEnvironment environment) {
@@ -65,7 +83,23 @@ public class RuleLoader {
       }
     }
     inputs.addAll(environment.inputs());
-    return RuleSet.of(rules, inputs);
+    return lint(RuleSet.of(rules, inputs));
+  }
+
+  /**
+   * Logs every lint finding as a warning and keeps the lines with the rule set; with a strict lint
+   * the first one fails the load instead, as any other rule-file error does.
+   */
+  private RuleSet lint(RuleSet set) {
+    List<LintFinding> findings = RuleLint.check(set);
+    findings.forEach(f -> LOG.warn(f.line()));
+    if (strictLint && !findings.isEmpty()) {
+      LintFinding first = findings.get(0);
+      String more = findings.size() > 1 ? "; " + (findings.size() - 1) + " more warnings logged" : "";
+      throw new RuleFileException(first.where(), "warning: " + first.message()
+          + " (an error with dnsgate.rules.lint.strict" + more + ")");
+    }
+    return set.withWarnings(findings.stream().map(LintFinding::line).toList());
   }
 
   /** The rule files of a folder; a missing folder holds no rules. */
@@ -94,7 +128,7 @@ public class RuleLoader {
     Set<String> known = new HashSet<>(COMMON_KEYS);
     known.addAll(kind.keys());
     spec.rejectUnknown(known, "a " + action + " rule");
-    Matcher matcher = spec.mapping("match").map(Matchers::from).orElse(Matcher.ANY);
+    Matcher matcher = spec.mapping("match").<Matcher>map(Matchers::from).orElse(Criteria.EVERYTHING);
     RuleAction ruleAction = kind.build(spec);
     Counter hits = Counter.builder("dnsgate.rule.hits")
         .description("Queries a rule answered, forwarded or changed")

@@ -12,8 +12,9 @@ import java.util.Set;
  * An immutable, complete set of rules: queries read one snapshot and never see half a reload.
  *
  * @param inputs every file the rules were read from, watched for changes
+ * @param warnings the lint's findings when the rules loaded, as "file:line: warning: what" lines
  */
-public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
+public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<String> warnings) {
 
   /** Phase.values() copies its array on every call, and evaluate() runs per query. */
   private static final Phase[] PHASES = Phase.values();
@@ -25,7 +26,11 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
     }
     rules.forEach(r -> byPhase.get(r.phase()).add(r));
     byPhase.replaceAll((p, list) -> List.copyOf(list));
-    return new RuleSet(byPhase, Set.copyOf(inputs));
+    return new RuleSet(byPhase, Set.copyOf(inputs), List.of());
+  }
+
+  public RuleSet withWarnings(List<String> lines) {
+    return new RuleSet(byPhase, inputs, List.copyOf(lines));
   }
 
   public static RuleSet empty() {

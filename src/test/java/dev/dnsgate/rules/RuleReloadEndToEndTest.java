@@ -50,6 +50,7 @@ class RuleReloadEndToEndTest {
 
   @Inject DnsListeners listeners;
   @Inject LiveRules engine;
+  @Inject ReplacedRuleSets replaced;
 
   private static Path createDir() {
     try {
@@ -132,6 +133,21 @@ class RuleReloadEndToEndTest {
 
     assertEquals("10.0.0.7", answerFor(client));
     write("rules.yaml", version(7));
+  }
+
+  @Test
+  void reloadAnnouncesThePreviousAndTheNewRules() throws Exception {
+    write("rules.yaml", version(10));
+    Eventually.await("version 10 loaded", () -> hasRule(engine.current(), "local-v10"), 5000);
+    write("rules.yaml", version(11));
+    Eventually.await("version 11 announced", () -> replaced.last() != null && hasRule(replaced.last().current(), "local-v11"), 5000);
+
+    assertTrue(hasRule(replaced.last().previous(), "local-v10"), "the event carries the rules replaced");
+    write("rules.yaml", version(7));
+  }
+
+  private static boolean hasRule(RuleSet rules, String name) {
+    return rules.all().stream().anyMatch(r -> r.name().equals(name));
   }
 
   private String safeAnswer(DnsClient client) {

@@ -17,6 +17,8 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,46 @@ class RulesEndToEndTest {
     assertTrue(body.getJsonObject("response").getJsonArray("answer").getString(0).contains("10.9.9.9"));
     assertTrue(body.getJsonArray("checked").size() >= 1);
     assertTrue(DotUpstreamsResource.primary.received().isEmpty(), "explain forwards nothing");
+  }
+
+  @Test
+  void explainShowsTheRunningAndACandidateFolderSideBySide() throws Exception {
+    Path candidate = Files.createTempDirectory("candidate");
+    Files.writeString(candidate.resolve("rules.yaml"), """
+        rules:
+          - name: no-alias
+            match: { name: alias.e2e.test }
+            action: block
+        """);
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = URI.create(explain + "?name=alias.e2e.test&type=A&candidate=" + candidate);
+
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, response.statusCode(), response.body());
+    JsonObject body = new JsonObject(response.body());
+    assertEquals("real.e2e.test.", body.getJsonObject("running").getJsonObject("resolved").getString("name"));
+    assertEquals("forward", body.getJsonObject("running").getJsonObject("decision").getString("action"));
+    assertEquals("no-alias", body.getJsonObject("candidate").getJsonObject("decision").getString("rule"));
+    assertEquals("NXDOMAIN", body.getJsonObject("candidate").getJsonObject("response").getString("rcode"));
+    assertEquals(candidate.toString(), body.getJsonObject("candidate").getString("dir"));
+    assertEquals(false, body.getBoolean("same_response"));
+    assertTrue(DotUpstreamsResource.primary.received().isEmpty(), "explain forwards nothing");
+  }
+
+  @Test
+  void explainNamesTheLineOfACandidateThatDoesNotLoad() throws Exception {
+    Path candidate = Files.createTempDirectory("candidate");
+    Files.writeString(candidate.resolve("rules.yaml"), "rules:\n  - name: x\n    action: blok\n");
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = URI.create(explain + "?name=x.test&candidate=" + candidate);
+
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(422, response.statusCode());
+    assertEquals("candidate " + candidate + ": " + candidate.resolve("rules.yaml")
+        + ":3: unknown action 'blok' (known: allow, block, forward, local, rewrite)",
+        new JsonObject(response.body()).getString("error"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.dnsgate.rules.local;
 
 import dev.dnsgate.rules.Answers;
 import dev.dnsgate.rules.Outcome;
+import dev.dnsgate.rules.RuleAction;
 import dev.dnsgate.rules.RuleQuery;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import org.xbill.DNS.Type;
  * forward. Without one, we answer for exactly the names we hold (as CoreDNS hosts does) and let every
  * other name go on. Wildcard owners ({@code *.apps}) answer for names below them that we lack.
  */
-final class LocalData {
+public final class LocalData implements RuleAction {
 
   /** CNAME chains inside our data are followed this far, as a guard against loops. */
   private static final int MAX_CHAIN = 8;
@@ -53,8 +54,19 @@ final class LocalData {
     return new Name(name, 1);
   }
 
+  /** The zone apex, or null when the rule answers for exactly the names it holds. */
+  public Name apex() {
+    return apex;
+  }
+
+  /** Every owner name with records here. */
+  public Set<Name> owners() {
+    return byName.keySet();
+  }
+
   /** The answer for the query, or null when the name is not ours. */
-  Outcome lookup(RuleQuery query) {
+  @Override
+  public Outcome apply(RuleQuery query) {
     Name name = query.name();
     boolean inZone = apex != null && name.subdomain(apex);
     if (!inZone && !byName.containsKey(name)) {

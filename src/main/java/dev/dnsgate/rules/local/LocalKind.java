@@ -73,8 +73,7 @@ public class LocalKind extends RuleKindBase {
     if (spec.bool("ptr", false)) {
       records.addAll(pointers(records));
     }
-    LocalData data = new LocalData(apex, soa, records.stream().filter(r -> r.getType() != Type.SOA).toList());
-    return data::lookup;
+    return new LocalData(apex, soa, records.stream().filter(r -> r.getType() != Type.SOA).toList());
   }
 
   private static long ttl(RuleSpec spec, String text) {

@@ -3,6 +3,7 @@ package dev.dnsgate.rules.match;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.IDN;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.xbill.DNS.Name;
@@ -117,6 +118,38 @@ public final class BlockList {
   public boolean blocks(Name name) {
     long[] suffixes = LabelHash.suffixes(name);
     return blocked.contains(suffixes) && !exceptions.contains(suffixes);
+  }
+
+  /**
+   * Whether this list blocks every name below {@code name}, and {@code name} itself when
+   * {@code andItself}. Exceptions are not looked into: a list with any is never said to cover a whole
+   * subtree.
+   */
+  public boolean coversSubtree(Name name, boolean andItself) {
+    if (!exceptions.isEmpty()) {
+      return false;
+    }
+    long[] suffixes = LabelHash.suffixes(name);
+    return blocked.contains(suffixes) || (!andItself && blocked.containsBelowOnly(suffixes[0]));
+  }
+
+  /** Entries that {@code other} lists too, in the same form. */
+  public long sharedEntries(BlockList other) {
+    return blocked.countShared(other.blocked);
+  }
+
+  /**
+   * Whether every entry of this list is listed, in a form covering as much, by one of {@code others}
+   * (none of which has exceptions). Exact entries only: an entry that only a parent entry of another
+   * list covers makes this false.
+   */
+  public boolean entriesWithin(List<BlockList> others) {
+    for (BlockList other : others) {
+      if (!other.exceptions.isEmpty()) {
+        return false;
+      }
+    }
+    return blocked.entriesWithin(others.stream().map(o -> o.blocked).toList());
   }
 
   public int entries() {

@@ -1,5 +1,8 @@
 package dev.dnsgate.rules.match;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Domains a list names, each covering itself and everything below it (as Blocky and AdGuard treat
  * list entries), or only what is below it ({@code *.example}). Lookup cost depends on the number of
@@ -26,6 +29,30 @@ public final class DomainSet {
       }
     }
     return false;
+  }
+
+  /** Entries listed here and in {@code other} alike (same name, same form). */
+  long countShared(DomainSet other) {
+    return withSubdomains.countShared(other.withSubdomains) + belowOnly.countShared(other.belowOnly);
+  }
+
+  /**
+   * Whether each entry here is an entry of one of {@code others} that covers at least as much: exact
+   * entries only, so an entry covered by a parent entry of another set is not found.
+   */
+  boolean entriesWithin(List<DomainSet> others) {
+    List<LongHashSet> whole = others.stream().map(d -> d.withSubdomains).toList();
+    List<LongHashSet> any = new ArrayList<>(whole);
+    others.forEach(d -> any.add(d.belowOnly));
+    return withSubdomains.allIn(whole) && belowOnly.allIn(any);
+  }
+
+  boolean containsBelowOnly(long hash) {
+    return belowOnly.contains(hash);
+  }
+
+  boolean isEmpty() {
+    return size() == 0;
   }
 
   public int size() {

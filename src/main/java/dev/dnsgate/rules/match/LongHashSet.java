@@ -1,5 +1,7 @@
 package dev.dnsgate.rules.match;
 
+import java.util.List;
+
 /**
  * A set of 64-bit hashes in one open-addressed array: 16 bytes per entry at most, no object per
  * entry, so a million-domain block list takes about 16 MiB instead of the ~100 MiB of a HashSet of
@@ -23,7 +25,45 @@ final class LongHashSet {
   }
 
   boolean contains(long hash) {
-    long value = hash == 0 ? ZERO_STANDIN : hash;
+    return containsStored(hash == 0 ? ZERO_STANDIN : hash);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** How many of this set's hashes {@code other} holds too. */
+  long countShared(LongHashSet other) {
+    long shared = 0;
+    for (long value : slots) {
+      if (value != 0 && other.containsStored(value)) {
+        shared++;
+      }
+    }
+    return shared;
+  }
+
+  /** Whether every hash here is in one of {@code others}. */
+  boolean allIn(List<LongHashSet> others) {
+    for (long value : slots) {
+      if (value != 0 && !inAny(others, value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean inAny(List<LongHashSet> sets, long stored) {
+    for (LongHashSet set : sets) {
+      if (set.containsStored(stored)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A value as stored (zero already replaced by its stand-in). */
+  private boolean containsStored(long value) {
     int mask = slots.length - 1;
     for (int i = spread(value) & mask; ; i = (i + 1) & mask) {
       long slot = slots[i];
@@ -34,10 +74,6 @@ final class LongHashSet {
         return false;
       }
     }
-  }
-
-  int size() {
-    return size;
   }
 
   private static boolean insert(long[] table, long value) {

@@ -7,10 +7,4 @@ import dev.dnsgate.rules.RuleQuery;
 public interface Matcher {
 
   boolean matches(RuleQuery query);
-
-  Matcher ANY = query -> true;
-
-  default Matcher and(Matcher other) {
-    return query -> matches(query) && other.matches(query);
-  }
 }

@@ -35,30 +35,25 @@ public final class Matchers {
 
   private Matchers() {}
 
-  public static Matcher from(RuleSpec match) {
+  public static Criteria from(RuleSpec match) {
     match.rejectUnknown(KEYS, "match");
-    Matcher result = Matcher.ANY;
+    Set<Name> names = null;
     if (match.has("name")) {
-      Set<Name> names = new HashSet<>();
+      names = new HashSet<>();
       for (String n : match.strings("name")) {
         names.add(name(match, "name", n));
       }
-      result = result.and(q -> names.contains(q.name()));
     }
-    if (match.has("suffix")) {
-      List<Name> suffixes = match.strings("suffix").stream().map(s -> name(match, "suffix", s)).toList();
-      result = result.and(q -> underAny(suffixes, q.name()));
-    }
-    if (match.has("wildcard")) {
-      List<Pattern> patterns = match.strings("wildcard").stream().map(w -> wildcard(match, w)).toList();
-      result = result.and(q -> matchesAny(patterns, text(q.name())));
-    }
-    if (match.has("regex")) {
-      List<Pattern> patterns = match.strings("regex").stream().map(r -> regex(match, "regex", r)).toList();
-      result = result.and(q -> matchesAny(patterns, text(q.name())));
-    }
+    List<Name> suffixes = match.has("suffix")
+        ? match.strings("suffix").stream().map(s -> name(match, "suffix", s)).toList() : null;
+    List<String> wildcards = match.has("wildcard")
+        ? match.strings("wildcard").stream().map(w -> wildcardText(match, w)).toList() : null;
+    List<Pattern> wildcardPatterns = wildcards == null ? null : wildcards.stream().map(w -> wildcard(match, w)).toList();
+    List<Pattern> regexes = match.has("regex")
+        ? match.strings("regex").stream().map(r -> regex(match, "regex", r)).toList() : null;
+    Set<Integer> types = null;
     if (match.has("types")) {
-      Set<Integer> types = new HashSet<>();
+      types = new HashSet<>();
       for (String t : match.strings("types")) {
         int type = Type.value(t.toUpperCase());
         if (type < 0) {
@@ -66,45 +61,12 @@ public final class Matchers {
         }
         types.add(type);
       }
-      result = result.and(q -> types.contains(q.type()));
     }
-    if (match.has("clients")) {
-      List<Cidr> networks = match.strings("clients").stream().map(c -> cidr(match, c)).toList();
-      result = result.and(q -> q.client() != null && Cidr.anyContains(networks, q.client()));
-    }
-    if (match.has("list")) {
-      List<BlockList> lists = match.strings("list").stream().map(l -> list(match, l)).toList();
-      result = result.and(q -> listedInAny(lists, q.name()));
-    }
-    return result;
-  }
-
-  // Loops, not streams, in the per-query checks: a stream pipeline per query showed in profiles.
-  private static boolean underAny(List<Name> suffixes, Name name) {
-    for (Name suffix : suffixes) {
-      if (name.subdomain(suffix)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean listedInAny(List<BlockList> lists, Name name) {
-    for (BlockList list : lists) {
-      if (list.blocks(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean matchesAny(List<Pattern> patterns, String text) {
-    for (Pattern p : patterns) {
-      if (p.matcher(text).find()) {
-        return true;
-      }
-    }
-    return false;
+    List<Cidr> clients = match.has("clients") ? match.strings("clients").stream().map(c -> cidr(match, c)).toList() : null;
+    List<String> listSources = match.has("list") ? match.strings("list") : null;
+    List<BlockList> lists = listSources == null ? null : listSources.stream().map(l -> list(match, l)).toList();
+    return new Criteria(names == null ? null : Set.copyOf(names), suffixes, wildcards, wildcardPatterns, regexes,
+        types == null ? null : Set.copyOf(types), clients, listSources, lists);
   }
 
   /** Lower-case text of a name without the trailing dot, the form regexes and wildcards see. */
@@ -129,16 +91,18 @@ public final class Matchers {
     }
   }
 
-  private static Pattern wildcard(RuleSpec spec, String wildcard) {
+  /** A wildcard as lower-case A-label text without a trailing dot, e.g. "*.tracker.example". */
+  private static String wildcardText(RuleSpec spec, String wildcard) {
     String text;
     try {
       text = IDN.toASCII(wildcard.toLowerCase(), IDN.ALLOW_UNASSIGNED);
     } catch (IllegalArgumentException e) {
       throw spec.error("wildcard", "'" + wildcard + "' is not a valid name pattern: " + e.getMessage());
     }
-    if (text.endsWith(".")) {
-      text = text.substring(0, text.length() - 1);
-    }
+    return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  private static Pattern wildcard(RuleSpec spec, String text) {
     StringBuilder regex = new StringBuilder("^");
     String rest = text;
     if (rest.startsWith("*.")) {

@@ -1,0 +1,18 @@
+package dev.dnsgate.rules.testcases;
+
+import java.util.Map;
+
+/**
+ * One case of a tests file: a query and what must come of it.
+ *
+ * @param file the tests file it comes from
+ * @param name the case's name, or "case N" when it has none
+ * @param query the {@code query:} mapping (name, type, client)
+ * @param expect the {@code expect:} mapping
+ */
+public record RuleTestCase(String file, String name, Map<String, Object> query, Map<String, Object> expect) {
+
+  public String title() {
+    return file + ": " + name;
+  }
+}
