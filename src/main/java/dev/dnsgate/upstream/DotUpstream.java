@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,6 +48,9 @@ public final class DotUpstream {
   private volatile long probeIntervalMs;
   private volatile double latencyMillis = Double.NaN;
   private volatile String lastError = "";
+  /** Until the server has answered once, "up" is only a guess (readiness must not report it). */
+  private volatile boolean answered;
+  private final AtomicBoolean asking = new AtomicBoolean();
 
   DotUpstream(Vertx vertx, EventLoops loops, NetClient client, UpstreamServer server, UpstreamSettings settings) {
     this.vertx = vertx;
@@ -135,6 +139,7 @@ public final class DotUpstream {
       double previous = latencyMillis;
       latencyMillis = Double.isNaN(previous) ? sample : previous + EWMA_WEIGHT * (sample - previous);
       consecutiveFailures = 0;
+      answered = true;
       return;
     }
     UpstreamException cause = UpstreamException.of(error);
@@ -173,6 +178,7 @@ public final class DotUpstream {
             (answer, error) -> {
               if (error == null) {
                 consecutiveFailures = 0;
+                answered = true;
                 down = false;
                 LOG.infof("upstream %s is back up", server.label());
               } else {
@@ -196,6 +202,32 @@ public final class DotUpstream {
 
   public boolean isUp() {
     return !down;
+  }
+
+  /** True once the server has answered anything (a query or a probe). */
+  public boolean hasAnswered() {
+    return answered;
+  }
+
+  /**
+   * Sends one probe if the server has not answered yet and none is outstanding, so that readiness
+   * learns the truth without waiting for client traffic (which readiness itself may be holding back).
+   */
+  public void probeIfSilent() {
+    if (answered || down || closed || !asking.compareAndSet(false, true)) {
+      return;
+    }
+    DotConnection connection = pick();
+    (connection != null ? connection : open())
+        .exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis())
+        .whenComplete((answer, error) -> {
+          if (error == null) {
+            answered = true;
+          } else {
+            lastError = UpstreamException.of(error).getMessage();
+          }
+          asking.set(false);
+        });
   }
 
   /** Moving average of answer latency in milliseconds; NaN before the first answer. */
