@@ -192,9 +192,9 @@ public final class ConfigValidator {
           + " or dnsgate.admin.enabled=false to serve probes and metrics only");
     }
     positive("dnsgate.admin.stats.window", a.stats().window());
-    range("dnsgate.admin.stats.buckets", a.stats().buckets(), 1, 10_000);
-    if (a.stats().buckets() > 0 && a.stats().window().dividedBy(a.stats().buckets()).compareTo(ONE_SECOND) < 0
-        && a.stats().window().compareTo(Duration.ZERO) > 0) {
+    if (range("dnsgate.admin.stats.buckets", a.stats().buckets(), 1, 10_000)
+        && a.stats().window().compareTo(Duration.ZERO) > 0
+        && a.stats().window().dividedBy(a.stats().buckets()).compareTo(ONE_SECOND) < 0) {
       fail("dnsgate.admin.stats.buckets", a.stats().buckets(), "must leave buckets of at least 1s in dnsgate.admin.stats.window");
     }
     range("dnsgate.admin.stats.sketch-size", a.stats().sketchSize(), 1, 100_000);
@@ -217,12 +217,15 @@ public final class ConfigValidator {
     return true;
   }
 
-  private void range(String key, long value, long min, long max) {
+  /** True when within range; otherwise one line, and false. */
+  private boolean range(String key, long value, long min, long max) {
     if (value < min || value > max) {
       fail(key, value, max == Integer.MAX_VALUE || max == Long.MAX_VALUE
           ? "must be a whole number of at least " + min
           : "must be a whole number from " + min + " to " + max);
+      return false;
     }
+    return true;
   }
 
   private void positive(String key, Duration value) {

@@ -60,13 +60,27 @@ class RuleTestCasesTest {
     }
   }
 
+  /**
+   * {@code paused: all} or {@code paused: [rule, ...]}: the case runs as if an operator had paused
+   * those block rules (POST /admin/pause), so a test can say what a pause lets through.
+   */
+  @SuppressWarnings("unchecked")
+  private static RuleSet paused(RuleSet rules, Object paused) {
+    if (paused == null) {
+      return rules;
+    }
+    BlockingPause pause = new BlockingPause();
+    pause.pause("all".equals(paused) ? List.of() : (List<String>) paused, null);
+    return rules.pausedBy(pause);
+  }
+
   @SuppressWarnings("unchecked")
   private static void check(RuleSet rules, Map<String, Object> testCase) throws Exception {
     Map<String, Object> query = (Map<String, Object>) testCase.get("query");
     Map<String, Object> expect = (Map<String, Object>) testCase.get("expect");
     assertTrue(EXPECT_KEYS.containsAll(expect.keySet()), "expect keys are among " + EXPECT_KEYS);
     Object client = query.get("client");
-    Explanation e = Explanation.of(rules,
+    Explanation e = Explanation.of(paused(rules, testCase.get("paused")),
         Name.fromString(String.valueOf(query.get("name")), Name.root),
         Type.value(String.valueOf(query.getOrDefault("type", "A"))),
         client == null ? null : InetAddress.getByName(String.valueOf(client)));

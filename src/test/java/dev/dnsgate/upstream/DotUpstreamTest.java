@@ -215,4 +215,23 @@ class DotUpstreamTest extends UpstreamTestBase {
     assertEquals(Name.fromString("c.example.test."), seen.get(seen.size() - 1).getQuestion().getName());
     assertTrue(second.received().isEmpty());
   }
+
+  @Test
+  void aFreshServerIsNotReportedAnsweringUntilAProbeOrQueryComesBack() {
+    ScriptedDotServer silent = server("dot.test");
+    silent.script(q -> Reply.silence());
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(silent));
+    DotUpstream upstream = group.upstreams().get(0);
+
+    upstream.probeIfSilent();
+    Eventually.await("the probe reaches the server", () -> !silent.received().isEmpty(), 5000);
+    assertTrue(upstream.isUp(), "not down: nothing has failed often enough yet");
+    assertFalse(upstream.hasAnswered(), "but nothing has answered either");
+
+    silent.reset();
+    Eventually.await("a probe once the server answers", () -> {
+      upstream.probeIfSilent();
+      return upstream.hasAnswered();
+    }, 5000);
+  }
 }
