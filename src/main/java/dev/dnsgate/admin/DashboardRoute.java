@@ -15,7 +15,7 @@ public class DashboardRoute {
   static final String HOME = "/dashboard/";
 
   void register(@Observes Router router) {
-    router.get("/").handler(ctx -> ctx.redirect(HOME));
-    router.get("/dashboard").handler(ctx -> ctx.redirect(HOME));
+    // regexes: a plain "/dashboard" route would also match "/dashboard/" and redirect it to itself
+    router.getWithRegex("^/(dashboard)?$").handler(ctx -> ctx.redirect(HOME));
   }
 }
