@@ -10,35 +10,26 @@ import java.util.function.Predicate;
  */
 final class RecentQueries {
 
-  /**
-   * One query as shown: texts made once, on the feed's thread.
-   *
-   * @param client the client (anonymised when so configured), or null
-   * @param detail the deciding rule and its kind, or the upstream group
-   */
-  record Entry(long epochMillis, String client, String name, String type, String source, String detail,
-      String rcode, double latencyMs) {}
-
-  private final Entry[] ring;
+  private final Seen[] ring;
   private long written;
 
   RecentQueries(int size) {
-    this.ring = new Entry[size];
+    this.ring = new Seen[size];
   }
 
-  synchronized void add(Entry entry) {
-    ring[(int) (written % ring.length)] = entry;
+  synchronized void add(Seen seen) {
+    ring[(int) (written % ring.length)] = seen;
     written++;
   }
 
   /** Newest first, at most {@code limit} of those that pass {@code filter}. */
-  synchronized List<Entry> search(Predicate<Entry> filter, int limit) {
-    List<Entry> found = new ArrayList<>();
+  synchronized List<Seen> search(Predicate<Seen> filter, int limit) {
+    List<Seen> found = new ArrayList<>();
     long oldest = Math.max(0, written - ring.length);
     for (long i = written - 1; i >= oldest && found.size() < limit; i--) {
-      Entry e = ring[(int) (i % ring.length)];
-      if (filter.test(e)) {
-        found.add(e);
+      Seen seen = ring[(int) (i % ring.length)];
+      if (filter.test(seen)) {
+        found.add(seen);
       }
     }
     return found;

@@ -80,7 +80,7 @@ public class StatsRoute {
   }
 
   private void queries(RoutingContext ctx) {
-    Predicate<RecentQueries.Entry> filter;
+    Predicate<Seen> filter;
     int limit;
     try {
       filter = filter(ctx);
@@ -90,32 +90,33 @@ public class StatsRoute {
       return;
     }
     JsonArray found = new JsonArray();
-    for (RecentQueries.Entry e : feed.recent().search(filter, limit)) {
+    for (Seen e : feed.recent().search(filter, limit)) {
       found.add(new JsonObject().put("time", Instant.ofEpochMilli(e.epochMillis()).toString())
-          .put("client", e.client()).put("name", e.name()).put("type", e.type()).put("source", e.source())
-          .put("decided_by", e.detail()).put("rcode", e.rcode()).put("latency_ms", e.latencyMs()));
+          .put("client", feed.clientText(e.client())).put("name", QueryFeed.nameText(e.name()))
+          .put("type", QueryFeed.typeText(e)).put("source", e.source().label()).put("decided_by", e.detail())
+          .put("rcode", QueryFeed.rcodeText(e)).put("latency_ms", e.nanos() / 1e6));
     }
     Json.send(ctx, 200, new JsonObject().put("queries", found).put("kept", feed.recent().kept()));
   }
 
-  private static Predicate<RecentQueries.Entry> filter(RoutingContext ctx) {
-    Predicate<RecentQueries.Entry> filter = e -> true;
+  private Predicate<Seen> filter(RoutingContext ctx) {
+    Predicate<Seen> filter = e -> true;
     String name = param(ctx, "name");
     if (name != null) {
       String part = name.toLowerCase(Locale.ROOT);
-      filter = filter.and(e -> e.name().contains(part));
+      filter = filter.and(e -> QueryFeed.nameText(e.name()).contains(part));
     }
     String client = param(ctx, "client");
     if (client != null) {
-      filter = filter.and(e -> e.client() != null && e.client().startsWith(client));
+      filter = filter.and(e -> e.client() != null && feed.clientText(e.client()).startsWith(client));
     }
     String source = param(ctx, "source");
     if (source != null) {
-      filter = filter.and(e -> e.source().equalsIgnoreCase(source));
+      filter = filter.and(e -> e.source().label().equalsIgnoreCase(source));
     }
     String rcode = param(ctx, "rcode");
     if (rcode != null) {
-      filter = filter.and(e -> e.rcode().equalsIgnoreCase(rcode));
+      filter = filter.and(e -> QueryFeed.rcodeText(e).equalsIgnoreCase(rcode));
     }
     String since = param(ctx, "since");
     if (since != null) {

@@ -13,14 +13,15 @@ import java.util.Map;
  * (the smallest count, at most n/capacity for n offers); any key seen more than n/capacity times is
  * in the sketch.
  *
- * <p>Not thread-safe: written by the feed's thread only, read under the owner's lock.
+ * <p>Keys are kept as they come (DNS names compare without case), so counting makes no text.
+ * Not thread-safe: written by the feed's thread only, read under the owner's lock.
  */
-final class TopSketch {
+final class TopSketch<K> {
 
   private final int capacity;
-  private final Map<String, long[]> counts;
+  private final Map<K, long[]> counts;
   /** Keys that had the smallest count at the last scan: evicted from here without a new scan. */
-  private final List<String> smallest = new ArrayList<>();
+  private final List<K> smallest = new ArrayList<>();
   private long smallestCount;
 
   TopSketch(int capacity) {
@@ -28,7 +29,7 @@ final class TopSketch {
     this.counts = new HashMap<>(capacity * 2);
   }
 
-  void offer(String key) {
+  void offer(K key) {
     long[] count = counts.get(key);
     if (count != null) {
       count[0]++;
@@ -50,7 +51,7 @@ final class TopSketch {
   private long evictSmallest() {
     while (true) {
       while (!smallest.isEmpty()) {
-        String candidate = smallest.remove(smallest.size() - 1);
+        K candidate = smallest.remove(smallest.size() - 1);
         long[] c = counts.get(candidate);
         if (c != null && c[0] == smallestCount) {
           counts.remove(candidate);
@@ -58,7 +59,7 @@ final class TopSketch {
         }
       }
       smallestCount = Long.MAX_VALUE;
-      for (Map.Entry<String, long[]> e : counts.entrySet()) {
+      for (Map.Entry<K, long[]> e : counts.entrySet()) {
         long c = e.getValue()[0];
         if (c < smallestCount) {
           smallestCount = c;
@@ -84,14 +85,15 @@ final class TopSketch {
   }
 
   /** Adds this sketch's counts into {@code into}. */
-  void addTo(Map<String, Long> into) {
+  void addTo(Map<K, Long> into) {
     counts.forEach((k, c) -> into.merge(k, c[0], Long::sum));
   }
 
-  /** The {@code n} largest of merged counts, largest first, ties by key. */
-  static List<Map.Entry<String, Long>> top(Map<String, Long> merged, int n) {
+  /** The {@code n} largest of merged counts, largest first, ties by their text. */
+  static <K> List<Map.Entry<K, Long>> top(Map<K, Long> merged, int n) {
     return merged.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+        .sorted(Map.Entry.<K, Long>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(e -> e.getKey().toString()))
         .limit(n)
         .toList();
   }

@@ -3,11 +3,14 @@ package dev.dnsgate.admin;
 import dev.dnsgate.resolve.AnswerSource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.xbill.DNS.Name;
 
 /**
  * Counters over a rolling window, cut into buckets: answers by source, the most queried names,
@@ -22,6 +25,7 @@ final class TrafficStats {
 
   private static final AnswerSource[] SOURCES = AnswerSource.values();
 
+  private final Function<InetAddress, String> clientText;
   private final long bucketMillis;
   private final int sketchSize;
   private final Bucket[] ring;
@@ -30,9 +34,9 @@ final class TrafficStats {
   private final class Bucket {
     long index = -1;
     final long[] bySource = new long[SOURCES.length];
-    final TopSketch names = new TopSketch(sketchSize);
-    final TopSketch blocked = new TopSketch(sketchSize);
-    final TopSketch clients = new TopSketch(sketchSize);
+    final TopSketch<Name> names = new TopSketch<>(sketchSize);
+    final TopSketch<Name> blocked = new TopSketch<>(sketchSize);
+    final TopSketch<InetAddress> clients = new TopSketch<>(sketchSize);
     /** Upstream group -> {answers, total nanos, max nanos}. */
     final Map<String, long[]> upstream = new HashMap<>();
 
@@ -45,22 +49,24 @@ final class TrafficStats {
     }
   }
 
-  TrafficStats(Duration window, int buckets, int sketchSize) {
+  /** @param clientText how a client is shown (its address, or its network when anonymised) */
+  TrafficStats(Duration window, int buckets, int sketchSize, Function<InetAddress, String> clientText) {
+    this.clientText = clientText;
     this.bucketMillis = Math.max(1, window.toMillis() / buckets);
     this.sketchSize = sketchSize;
     this.ring = new Bucket[buckets];
   }
 
-  /** Counts one answer; {@code name} and {@code client} are the texts to rank them by. */
-  synchronized void record(Seen seen, String name, String client) {
+  /** Counts one answer. */
+  synchronized void record(Seen seen) {
     Bucket b = bucket(seen.epochMillis() / bucketMillis);
     b.bySource[seen.source().ordinal()]++;
-    b.names.offer(name);
-    if (client != null) {
-      b.clients.offer(client);
+    b.names.offer(seen.name());
+    if (seen.client() != null) {
+      b.clients.offer(seen.client());
     }
     if (seen.source() == AnswerSource.BLOCKED) {
-      b.blocked.offer(name);
+      b.blocked.offer(seen.name());
     }
     if ((seen.source() == AnswerSource.UPSTREAM || seen.source() == AnswerSource.REWRITTEN) && seen.detail() != null) {
       long[] latency = b.upstream.computeIfAbsent(seen.detail(), g -> new long[3]);
@@ -85,9 +91,9 @@ final class TrafficStats {
   synchronized JsonObject snapshot(long nowMillis, int top) {
     long last = nowMillis / bucketMillis;
     long[] bySource = new long[SOURCES.length];
-    Map<String, Long> names = new HashMap<>();
-    Map<String, Long> blocked = new HashMap<>();
-    Map<String, Long> clients = new HashMap<>();
+    Map<Name, Long> names = new HashMap<>();
+    Map<Name, Long> blocked = new HashMap<>();
+    Map<InetAddress, Long> clients = new HashMap<>();
     long[] errors = new long[3];
     Map<String, long[]> upstream = new HashMap<>();
     JsonArray series = new JsonArray();
@@ -133,9 +139,9 @@ final class TrafficStats {
         .put("by_source", sources)
         .put("shares", shares(bySource, total))
         .put("series", series)
-        .put("top_names", topList(names, top, errors[0], "name"))
-        .put("top_blocked", topList(blocked, top, errors[1], "name"))
-        .put("top_clients", topList(clients, top, errors[2], "client"))
+        .put("top_names", topList(names, top, errors[0], "name", QueryFeed::nameText))
+        .put("top_blocked", topList(blocked, top, errors[1], "name", QueryFeed::nameText))
+        .put("top_clients", topList(clients, top, errors[2], "client", clientText))
         .put("upstream_latency", latency(upstream));
   }
 
@@ -154,10 +160,11 @@ final class TrafficStats {
     return shares;
   }
 
-  private static JsonObject topList(Map<String, Long> merged, int n, long error, String keyName) {
+  private static <K> JsonObject topList(Map<K, Long> merged, int n, long error, String keyName,
+      Function<K, String> text) {
     JsonArray entries = new JsonArray();
-    List<Map.Entry<String, Long>> top = TopSketch.top(merged, n);
-    top.forEach(e -> entries.add(new JsonObject().put(keyName, e.getKey()).put("count", e.getValue())));
+    List<Map.Entry<K, Long>> top = TopSketch.top(merged, n);
+    top.forEach(e -> entries.add(new JsonObject().put(keyName, text.apply(e.getKey())).put("count", e.getValue())));
     return new JsonObject().put("entries", entries).put("max_overcount", error);
   }
 

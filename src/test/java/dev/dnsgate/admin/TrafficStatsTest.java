@@ -18,19 +18,28 @@ class TrafficStatsTest {
   static final long HOUR = 3_600_000;
   static final long T0 = 1_000 * HOUR;
 
-  static Seen seen(long at, AnswerSource source, String detail, long nanos) {
-    return new Seen(at, InetAddress.getLoopbackAddress(), Name.root, Type.A, source, detail, Rcode.NOERROR, nanos);
+  static Seen seen(long at, AnswerSource source, String detail, long nanos, String name, String client) {
+    try {
+      return new Seen(at, InetAddress.getByName(client), Name.fromString(name, Name.root), Type.A, source, detail,
+          Rcode.NOERROR, nanos);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  static TrafficStats stats() {
+    return new TrafficStats(Duration.ofHours(24), 24, 50, InetAddress::getHostAddress);
   }
 
   @Test
   void sharesTopListsAndUpstreamLatencyOverTheWindow() {
-    TrafficStats stats = new TrafficStats(Duration.ofHours(24), 24, 50);
-    stats.record(seen(T0, AnswerSource.BLOCKED, "ads (block)", 1000), "ads.example", "10.0.0.1");
-    stats.record(seen(T0 + 1, AnswerSource.BLOCKED, "ads (block)", 1000), "ads.example", "10.0.0.1");
-    stats.record(seen(T0 + 2, AnswerSource.LOCAL, "corp (local)", 1000), "wiki.corp.test", "10.0.0.2");
-    stats.record(seen(T0 + HOUR, AnswerSource.UPSTREAM, "default", 2_000_000), "example.com", "10.0.0.1");
-    stats.record(seen(T0 + HOUR, AnswerSource.UPSTREAM, "default", 4_000_000), "example.com", "10.0.0.1");
-    stats.record(seen(T0 + HOUR, AnswerSource.CACHE, "default", 10_000), "example.com", "10.0.0.3");
+    TrafficStats stats = stats();
+    stats.record(seen(T0, AnswerSource.BLOCKED, "ads (block)", 1000, "ads.example", "10.0.0.1"));
+    stats.record(seen(T0 + 1, AnswerSource.BLOCKED, "ads (block)", 1000, "ads.example", "10.0.0.1"));
+    stats.record(seen(T0 + 2, AnswerSource.LOCAL, "corp (local)", 1000, "wiki.corp.test", "10.0.0.2"));
+    stats.record(seen(T0 + HOUR, AnswerSource.UPSTREAM, "default", 2_000_000, "example.com", "10.0.0.1"));
+    stats.record(seen(T0 + HOUR, AnswerSource.UPSTREAM, "default", 4_000_000, "example.com", "10.0.0.1"));
+    stats.record(seen(T0 + HOUR, AnswerSource.CACHE, "default", 10_000, "EXAMPLE.Com", "10.0.0.3"));
 
     JsonObject s = stats.snapshot(T0 + HOUR + 5, 2);
 
@@ -39,7 +48,7 @@ class TrafficStatsTest {
     assertEquals(1.0 / 6, s.getJsonObject("shares").getDouble("cached"), 1e-9);
     assertEquals(2.0 / 6, s.getJsonObject("shares").getDouble("forwarded"), 1e-9);
     assertEquals("example.com", s.getJsonObject("top_names").getJsonArray("entries").getJsonObject(0).getString("name"));
-    assertEquals(3, s.getJsonObject("top_names").getJsonArray("entries").getJsonObject(0).getLong("count"));
+    assertEquals(3, s.getJsonObject("top_names").getJsonArray("entries").getJsonObject(0).getLong("count"), "case folded");
     assertEquals(2, s.getJsonObject("top_names").getJsonArray("entries").size(), "top=2");
     assertEquals("ads.example", s.getJsonObject("top_blocked").getJsonArray("entries").getJsonObject(0).getString("name"));
     assertEquals("10.0.0.1", s.getJsonObject("top_clients").getJsonArray("entries").getJsonObject(0).getString("client"));
@@ -56,9 +65,9 @@ class TrafficStatsTest {
 
   @Test
   void bucketsOlderThanTheWindowAreForgotten() {
-    TrafficStats stats = new TrafficStats(Duration.ofHours(24), 24, 50);
-    stats.record(seen(T0, AnswerSource.BLOCKED, "ads (block)", 1000), "old.example", "10.0.0.1");
-    stats.record(seen(T0 + 24 * HOUR, AnswerSource.LOCAL, "x (local)", 1000), "new.example", "10.0.0.1");
+    TrafficStats stats = stats();
+    stats.record(seen(T0, AnswerSource.BLOCKED, "ads (block)", 1000, "old.example", "10.0.0.1"));
+    stats.record(seen(T0 + 24 * HOUR, AnswerSource.LOCAL, "x (local)", 1000, "new.example", "10.0.0.1"));
 
     JsonObject s = stats.snapshot(T0 + 24 * HOUR, 10);
 
