@@ -6,6 +6,9 @@
 # Usage: scripts/bench-ab.sh A_QUARKUS_APP_DIR B_QUARKUS_APP_DIR [rounds] [seconds]
 #   e.g.  scripts/bench-ab.sh /tmp/dnsgate-base/target/quarkus-app target/quarkus-app 4 10
 # Prints one "AB round=N side=A|B scenario=... qps=..." line per run; raw RESULT lines in $WORK.
+# CPU_RATE=N adds, per scenario, a run at a fixed N qps and the server's CPU time per answered query
+# (utime+stime of the process from /proc): on a machine that other work saturates, throughput says
+# more about the neighbours than about the build, CPU per query much less so.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH="${BENCH:-$ROOT/../shared/bench}"
@@ -33,6 +36,7 @@ rules:
       list: $QDIR/blocklist-1m.txt
     action: block
 YAML
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 start() {
   java -Xms64m -Xmx144m -XX:+UseParallelGC -Ddnsgate.listen.port="$PORT" \
     -Ddnsgate.upstream.servers="127.0.0.1:$DOT_PORT#dot.test" -Ddnsgate.upstream.ca-file="$WORK/upstream/ca.pem" \
@@ -53,6 +57,15 @@ for round in $(seq 1 "$ROUNDS"); do
       line="$(TARGET_PID=$PROXY LABEL="$side" "$BENCH/run.sh" "$PORT" "$scenario" "$SECS")"
       echo "$line" >> "$WORK/results.txt"
       echo "AB round=$round side=$side scenario=$scenario $(grep -o 'qps=[0-9]*' <<<"$line") $(grep -o 'lost_pct=[0-9.]*' <<<"$line")"
+      if [ -n "${CPU_RATE:-}" ]; then
+        before=$(cpu_ticks "$PROXY")
+        line="$(RATE=$CPU_RATE LABEL="$side" "$BENCH/run.sh" "$PORT" "$scenario" "$SECS")"
+        after=$(cpu_ticks "$PROXY")
+        echo "$line" >> "$WORK/results.txt"
+        completed=$(grep -o 'completed=[0-9]*' <<<"$line" | cut -d= -f2)
+        echo "AB round=$round side=$side scenario=$scenario rate=$CPU_RATE completed=$completed" \
+          "cpu_us_per_query=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$completed" 'BEGIN{printf "%.2f", t / hz * 1e6 / n}')"
+      fi
     done
     kill "$PROXY"; wait "$PROXY" 2>/dev/null || true; PROXY=""
   done

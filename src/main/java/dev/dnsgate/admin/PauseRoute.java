@@ -4,6 +4,7 @@ import dev.dnsgate.rules.BlockingPause;
 import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.Phase;
 import dev.dnsgate.rules.Rule;
+import dev.dnsgate.rules.RuleSet;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -85,8 +87,12 @@ public class PauseRoute {
   }
 
   private Set<String> blockRules() {
-    return rules.current().byPhase().get(Phase.BLOCK).stream().map(Rule::name)
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    return blockRules(rules.current());
+  }
+
+  /** The names a pause may name, sorted. */
+  static Set<String> blockRules(RuleSet rules) {
+    return rules.byPhase().get(Phase.BLOCK).stream().map(Rule::name).collect(Collectors.toCollection(TreeSet::new));
   }
 
   private void reply(RoutingContext ctx, int status) {

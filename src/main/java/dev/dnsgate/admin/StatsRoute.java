@@ -3,8 +3,6 @@ package dev.dnsgate.admin;
 import dev.dnsgate.ops.UpstreamState;
 import dev.dnsgate.rules.BlockingPause;
 import dev.dnsgate.rules.LiveRules;
-import dev.dnsgate.rules.Phase;
-import dev.dnsgate.rules.Rule;
 import dev.dnsgate.upstream.DotUpstream;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamGroups;
@@ -19,9 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * {@code GET /admin/stats?top=10}: the rolling window's counters, top lists, upstream latency and the
@@ -62,8 +58,7 @@ public class StatsRoute {
     JsonObject body = feed.stats().snapshot(System.currentTimeMillis(), top)
         .put("dropped", feed.dropped())
         .put("upstreams", servers())
-        .put("pause", PauseRoute.status(pause, rules.current().byPhase().get(Phase.BLOCK).stream()
-            .map(Rule::name).collect(Collectors.toCollection(TreeSet::new))));
+        .put("pause", PauseRoute.status(pause, PauseRoute.blockRules(rules.current())));
     Json.send(ctx, 200, body);
   }
 

@@ -15,9 +15,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when the listeners are bound (and not shutting down), the rules are loaded, and at least one
- * upstream of the default group is healthy and has answered at least once (a fresh start reports
- * "no answer yet" and asks each silent upstream a probe question rather than guess). The JSON shows each upstream's state, last error and
- * latency, so a failing probe says why.
+ * upstream of the default group is healthy and has answered at least once: a fresh start reports
+ * "no answer yet" and asks each silent upstream a probe question, rather than guess. The JSON shows
+ * each upstream's state, last error and latency, so a failing probe says why.
  */
 @Readiness
 @ApplicationScoped

@@ -81,10 +81,12 @@ public class BlockingPause {
     return running(now.get(ALL), at) || running(now.get(rule.name()), at);
   }
 
-  /** The pauses still running, all-rules first, then by rule name. */
-  public List<Entry> status() {
+  /** The pauses still running, all-rules first, then by rule name; ended ones are forgotten here. */
+  public synchronized List<Entry> status() {
+    Map<String, Instant> running = active();
+    paused = Map.copyOf(running); // so that the query path stops looking at the clock
     List<Entry> entries = new ArrayList<>();
-    active().forEach((rule, until) -> entries.add(new Entry(rule, until.equals(Instant.MAX) ? null : until)));
+    running.forEach((rule, until) -> entries.add(new Entry(rule, until.equals(Instant.MAX) ? null : until)));
     entries.sort((a, b) -> a.rule().equals(ALL) ? -1 : b.rule().equals(ALL) ? 1 : a.rule().compareTo(b.rule()));
     return entries;
   }
