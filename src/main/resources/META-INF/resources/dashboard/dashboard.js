@@ -29,6 +29,7 @@ function showError(e) {
 }
 
 const percent = x => (100 * x).toFixed(1) + ' %';
+const span = sec => sec % 3600 === 0 ? sec / 3600 + ' h' : sec % 60 === 0 ? sec / 60 + ' min' : sec + ' s';
 
 function list(id, entries, key) {
   const ol = $(id);
@@ -74,7 +75,7 @@ async function refreshStats() {
   for (const k of ['blocked', 'local', 'cached', 'forwarded']) {
     $('share-' + k).textContent = percent(s.shares[k]);
   }
-  $('window').textContent = `(last ${s.window_seconds / 3600} h, ${s.bucket_seconds / 60} min buckets)`;
+  $('window').textContent = `(last ${span(s.window_seconds)}, ${span(s.bucket_seconds)} buckets)`;
   chart(s.series);
   list('top-names', s.top_names.entries, 'name');
   list('top-blocked', s.top_blocked.entries, 'name');
