@@ -27,6 +27,54 @@ public interface DnsgateConfig {
 
   WarmUp warmUp();
 
+  Admin admin();
+
+  /**
+   * The operator API and dashboard on the HTTP port: blocking pause, statistics, recent queries,
+   * explain, rule reload and cache flush. Health probes and metrics are not part of it.
+   */
+  interface Admin {
+    /** Off: the HTTP port serves health probes, metrics and nothing else. */
+    boolean enabled();
+
+    /**
+     * Bearer token the admin routes require (environment: DNSGATE_ADMIN_TOKEN). Without a token only
+     * loopback peers are served, and an HTTP host other than loopback refuses to start.
+     */
+    Optional<String> token();
+
+    /** A file holding the token (a mounted Kubernetes Secret), instead of {@link #token()}. */
+    Optional<String> tokenFile();
+
+    /** Client addresses in statistics and recent queries cut to their /24 (IPv4) or /48 (IPv6). */
+    boolean anonymizeClients();
+
+    Stats stats();
+
+    Recent recent();
+
+    /** Counters over a rolling window, kept in buckets, with approximate top lists. */
+    interface Stats {
+      /** How far back the statistics reach. */
+      Duration window();
+
+      /** How many buckets the window is cut into (the points of the chart). */
+      int buckets();
+
+      /** Names (or clients) each top list tracks per bucket: counts are within queries/size. */
+      int sketchSize();
+
+      /** Answers waiting to be counted; more are dropped (and counted) rather than slow queries down. */
+      int queue();
+    }
+
+    /** The last answered queries, newest first. */
+    interface Recent {
+      /** How many are kept. */
+      int size();
+    }
+  }
+
   /** Made-up traffic through the forwarding code before the listeners open (see dev.dnsgate.warmup). */
   interface WarmUp {
     /** How long it runs; zero turns it off. */

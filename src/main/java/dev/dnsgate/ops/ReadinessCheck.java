@@ -15,8 +15,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when the listeners are bound (and not shutting down), the rules are loaded, and at least one
- * upstream of the default group is healthy. The JSON shows each upstream's state, last error and
- * latency, so a failing probe says why.
+ * upstream of the default group is healthy and has answered at least once: a fresh start reports
+ * "no answer yet" and asks each silent upstream a probe question, rather than guess. The JSON shows
+ * each upstream's state, last error and latency, so a failing probe says why.
  */
 @Readiness
 @ApplicationScoped
@@ -40,10 +41,11 @@ public class ReadinessCheck implements HealthCheck {
     boolean defaultUp = false;
     for (Map.Entry<String, UpstreamGroup> group : upstreams.all().entrySet()) {
       for (DotUpstream upstream : group.getValue().upstreams()) {
-        defaultUp |= group.getKey().equals(DnsgateConfig.Upstream.DEFAULT_GROUP) && upstream.isUp();
+        upstream.probeIfSilent();
+        defaultUp |= group.getKey().equals(DnsgateConfig.Upstream.DEFAULT_GROUP) && UpstreamState.up(upstream);
         double latency = upstream.latencyMillis();
         response.withData(group.getKey() + " " + upstream.server().label(),
-            (upstream.isUp() ? "up" : "down")
+            UpstreamState.of(upstream)
                 + (Double.isNaN(latency) ? "" : String.format(" latency=%.1fms", latency))
                 + (upstream.lastError().isEmpty() ? "" : " last-error=" + upstream.lastError()));
       }

@@ -35,7 +35,8 @@ public class LiveRules {
   private final DnsgateConfig.Rules config;
   private volatile Set<String> upstreamGroups = Set.of();
   private final ListSources lists;
-  private final AtomicReference<RuleSet> current = new AtomicReference<>(RuleSet.empty());
+  private final BlockingPause pause;
+  private final AtomicReference<RuleSet> current;
   private ScheduledExecutorService watcher;
   private volatile String fingerprint = "";
   private volatile long listsLoadedAt;
@@ -43,9 +44,11 @@ public class LiveRules {
 
   private final Event<RulesReplaced> replaced;
 
-  public LiveRules(RuleLoader loader, DnsgateConfig config, Event<RulesReplaced> replaced) {
+  public LiveRules(RuleLoader loader, DnsgateConfig config, Event<RulesReplaced> replaced, BlockingPause pause) {
     this.loader = loader;
     this.replaced = replaced;
+    this.pause = pause;
+    this.current = new AtomicReference<>(RuleSet.empty().pausedBy(pause));
     this.config = config.rules();
     this.lists = new ListSources(Path.of(this.config.listCacheDir()), this.config.listRefresh());
   }
@@ -107,7 +110,7 @@ public class LiveRules {
     RuleSet set = loader.load(new RuleEnvironment(rulesDir(), lists, upstreamGroups));
     fingerprint = fingerprint(set);
     listsLoadedAt = System.currentTimeMillis();
-    current.set(set);
+    current.set(set.pausedBy(pause)); // the pause outlives the set: a reload neither ends nor extends it
     loaded = true;
     LOG.infof("loaded %d rules from %s in %d ms", set.size(), rulesDir().toAbsolutePath(),
         (System.nanoTime() - start) / 1_000_000);

@@ -13,8 +13,9 @@ import java.util.Set;
  *
  * @param inputs every file the rules were read from, watched for changes
  * @param warnings the lint's findings when the rules loaded, as "file:line: warning: what" lines
+ * @param pause which block rules are paused: the operator's for the live set, never for others
  */
-public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<String> warnings) {
+public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<String> warnings, BlockingPause pause) {
 
   /** Phase.values() copies its array on every call, and evaluate() runs per query. */
   private static final Phase[] PHASES = Phase.values();
@@ -26,15 +27,20 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
     }
     rules.forEach(r -> byPhase.get(r.phase()).add(r));
     byPhase.replaceAll((p, list) -> List.copyOf(list));
-    return new RuleSet(byPhase, Set.copyOf(inputs), List.of());
+    return new RuleSet(byPhase, Set.copyOf(inputs), List.of(), BlockingPause.NONE);
   }
 
   public RuleSet withWarnings(List<String> lines) {
-    return new RuleSet(byPhase, inputs, List.copyOf(lines));
+    return new RuleSet(byPhase, inputs, List.copyOf(lines), pause);
   }
 
   public static RuleSet empty() {
     return of(List.of(), Set.of());
+  }
+
+  /** The same rules, with block rules subject to this pause (one object per load, not per query). */
+  public RuleSet pausedBy(BlockingPause by) {
+    return new RuleSet(byPhase, inputs, warnings, by);
   }
 
   public int size() {
@@ -49,7 +55,8 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
 
   /**
    * Runs the phases in order (see {@link Phase}). In REWRITE the first matching rule rewrites and the
-   * phase ends; an ALLOW match skips BLOCK; the first answer or forward ends the chain. Pure: no
+   * phase ends; an ALLOW match skips BLOCK; a paused block rule is passed over as if it did not
+   * match; the first answer or forward ends the chain. Pure: no
    * counter moves (the query path counts hits with {@link Verdict#countHits()}).
    *
    * @param trace where to record every step, or null on the hot path
@@ -64,6 +71,12 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
       }
       for (Rule rule : byPhase.get(phase)) {
         boolean matched = rule.matcher().matches(query);
+        if (matched && phase == Phase.BLOCK && pause.isPaused(rule)) {
+          if (trace != null) {
+            trace.add(new Verdict.Step(rule.name(), rule.kind(), rule.source(), true, "matched, blocking paused"));
+          }
+          continue;
+        }
         Outcome outcome = matched ? rule.action().apply(query) : null;
         if (trace != null) {
           trace.add(new Verdict.Step(rule.name(), rule.kind(), rule.source(), matched, describe(matched, outcome)));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,6 +39,8 @@ public final class DotUpstream {
   private final List<DotConnection> pool = new CopyOnWriteArrayList<>();
   private final long idleTimer;
   private volatile boolean closed;
+  /** A readiness probe is outstanding (see probeIfSilent). */
+  private final AtomicBoolean asking = new AtomicBoolean();
 
   DotUpstream(Vertx vertx, EventLoops loops, NetClient client, UpstreamServer server, UpstreamSettings settings) {
     this.vertx = vertx;
@@ -168,6 +171,32 @@ public final class DotUpstream {
 
   public boolean isUp() {
     return health.isUp();
+  }
+
+  /** True once the server has answered anything (a query or a probe): until then "up" is only a guess. */
+  public boolean hasAnswered() {
+    return health.hasAnswered();
+  }
+
+  /**
+   * Sends one probe if the server has not answered yet and none is outstanding, so that readiness
+   * learns the truth without waiting for client traffic (which readiness itself may be holding back).
+   */
+  public void probeIfSilent() {
+    if (health.hasAnswered() || !health.isUp() || closed || !asking.compareAndSet(false, true)) {
+      return;
+    }
+    DotConnection connection = pick();
+    (connection != null ? connection : open())
+        .exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis())
+        .whenComplete((answer, error) -> {
+          if (error == null) {
+            health.probeAnswered();
+          } else {
+            health.noted(UpstreamException.of(error));
+          }
+          asking.set(false);
+        });
   }
 
   /** Moving average of answer latency in milliseconds; NaN before the first answer. */

@@ -23,6 +23,8 @@ final class ServerHealth {
   private volatile boolean down;
   private volatile double latencyMillis = Double.NaN;
   private volatile String lastError = "";
+  /** Until the server has answered once, "up" is only a guess (readiness must not report it). */
+  private volatile boolean answeredOnce;
 
   ServerHealth(int failuresBeforeDown, long firstProbeIntervalMs) {
     this.failuresBeforeDown = failuresBeforeDown;
@@ -33,6 +35,7 @@ final class ServerHealth {
     double sample = nanos / 1e6;
     latencyMillis = Double.isNaN(latencyMillis) ? sample : latencyMillis + EWMA_WEIGHT * (sample - latencyMillis);
     consecutiveFailures = 0;
+    answeredOnce = true;
   }
 
   /**
@@ -64,6 +67,16 @@ final class ServerHealth {
   synchronized void probeAnswered() {
     consecutiveFailures = 0;
     down = false;
+    answeredOnce = true;
+  }
+
+  /** Keeps the error of an attempt that does not count for health (a readiness probe) for operators to read. */
+  void noted(UpstreamException cause) {
+    lastError = cause.getMessage();
+  }
+
+  boolean hasAnswered() {
+    return answeredOnce;
   }
 
   /** How long to wait before the first probe after going down. */

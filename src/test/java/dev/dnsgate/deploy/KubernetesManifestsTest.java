@@ -99,4 +99,23 @@ class KubernetesManifestsTest {
     assertFalse(data.isEmpty(), "the ConfigMap carries rule files");
     assertTrue(data.keySet().stream().allMatch(k -> k.endsWith(".yaml")), "rule files are *.yaml: " + data.keySet());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sidecar.yaml", "node-resolver.yaml"})
+  @SuppressWarnings("unchecked")
+  void httpPortBeyondLoopbackTakesTheAdminTokenFromASecret(String file) throws Exception {
+    List<Map<String, Object>> docs = documents(file);
+    List<Map<String, Object>> env = at(dnsgate(podSpec(docs)), "env");
+    Map<String, Object> host = env.stream().filter(e -> e.get("name").equals("QUARKUS_HTTP_HOST")).findFirst().orElseThrow();
+    assertEquals("0.0.0.0", host.get("value"), "probes reach the port from outside the pod");
+
+    Map<String, Object> token = env.stream().filter(e -> e.get("name").equals("DNSGATE_ADMIN_TOKEN")).findFirst()
+        .orElseThrow(() -> new AssertionError("without a token dnsgate refuses to start on 0.0.0.0"));
+    String secret = at(token, "valueFrom", "secretKeyRef", "name");
+    String key = at(token, "valueFrom", "secretKeyRef", "key");
+    Map<String, Object> secretDoc = docs.stream()
+        .filter(d -> d.get("kind").equals("Secret") && at(d, "metadata", "name").equals(secret)).findFirst()
+        .orElseThrow(() -> new AssertionError("the Secret ships with the manifest"));
+    assertTrue(((Map<String, Object>) at(secretDoc, "stringData")).containsKey(key));
+  }
 }

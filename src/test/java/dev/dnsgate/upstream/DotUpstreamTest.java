@@ -247,4 +247,23 @@ class DotUpstreamTest extends UpstreamTestBase {
     List<Long> sorted = batchMillis.stream().sorted().toList();
     assertTrue(sorted.get(4) < 20, "median batch of 8 answers took " + sorted.get(4) + " ms: " + batchMillis);
   }
+
+  @Test
+  void aFreshServerIsNotReportedAnsweringUntilAProbeOrQueryComesBack() {
+    ScriptedDotServer silent = server("dot.test");
+    silent.script(q -> Reply.silence());
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(silent));
+    DotUpstream upstream = group.upstreams().get(0);
+
+    upstream.probeIfSilent();
+    Eventually.await("the probe reaches the server", () -> !silent.received().isEmpty(), 5000);
+    assertTrue(upstream.isUp(), "not down: nothing has failed often enough yet");
+    assertFalse(upstream.hasAnswered(), "but nothing has answered either");
+
+    silent.reset();
+    Eventually.await("a probe once the server answers", () -> {
+      upstream.probeIfSilent();
+      return upstream.hasAnswered();
+    }, 5000);
+  }
 }

@@ -9,8 +9,11 @@ import java.util.Map;
  * @param name the case's name, or "case N" when it has none
  * @param query the {@code query:} mapping (name, type, client)
  * @param expect the {@code expect:} mapping
+ * @param paused {@code paused: all} or a list of block rule names, as if an operator had paused them
+ *     (POST /admin/pause); null when the case runs unpaused
  */
-public record RuleTestCase(String file, String name, Map<String, Object> query, Map<String, Object> expect) {
+public record RuleTestCase(String file, String name, Map<String, Object> query, Map<String, Object> expect,
+    Object paused) {
 
   public String title() {
     return file + ": " + name;

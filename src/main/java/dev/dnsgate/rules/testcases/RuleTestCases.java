@@ -1,5 +1,6 @@
 package dev.dnsgate.rules.testcases;
 
+import dev.dnsgate.rules.BlockingPause;
 import dev.dnsgate.rules.Explanation;
 import dev.dnsgate.rules.RuleSet;
 import dev.dnsgate.wire.DomainName;
@@ -76,7 +77,8 @@ public final class RuleTestCases {
     for (Object item : list) {
       Map<String, Object> c = item instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
       String name = c.get("name") == null ? "case " + (cases.size() + 1) : String.valueOf(c.get("name"));
-      cases.add(new RuleTestCase(file.toString(), name, mapping(c.get("query")), mapping(c.get("expect"))));
+      cases.add(new RuleTestCase(file.toString(), name, mapping(c.get("query")), mapping(c.get("expect")),
+          c.get("paused")));
     }
     return cases;
   }
@@ -107,7 +109,7 @@ public final class RuleTestCases {
     }
     Explanation e;
     try {
-      e = explain(rules, testCase.query());
+      e = explain(paused(rules, testCase.paused()), testCase.query());
     } catch (IllegalArgumentException bad) {
       return List.of("bad query: " + bad.getMessage());
     }
@@ -136,6 +138,22 @@ public final class RuleTestCases {
       }
     }
     return problems;
+  }
+
+  /** The rules as a case with {@code paused:} sees them: the named block rules (or all) paused. */
+  private static RuleSet paused(RuleSet rules, Object paused) {
+    if (paused == null) {
+      return rules;
+    }
+    List<String> names = new ArrayList<>();
+    if (paused instanceof List<?> list) {
+      list.forEach(n -> names.add(String.valueOf(n)));
+    } else if (!"all".equals(String.valueOf(paused))) {
+      throw new IllegalArgumentException("paused: is 'all' or a list of rule names, not '" + paused + "'");
+    }
+    BlockingPause pause = new BlockingPause();
+    pause.pause(names, null); // no names: every block rule; no duration: until resumed
+    return rules.pausedBy(pause);
   }
 
   /** "legacy-api (rewrite): no match, ads (block): answered". */

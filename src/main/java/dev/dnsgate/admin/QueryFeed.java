@@ -1,0 +1,158 @@
+package dev.dnsgate.admin;
+
+import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.resolve.Answer;
+import dev.dnsgate.resolve.QueryObserver;
+import dev.dnsgate.wire.QueryContext;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * Feeds the statistics and the recent-queries ring from the query path. On the event loop an answer
+ * costs one small {@link Seen} and an offer to a bounded queue; clients are anonymised and everything
+ * is counted on the feed's own thread, and text is made only when an operator asks. A full queue
+ * drops (and counts) rather than slowing queries down.
+ */
+// @Singleton, not @ApplicationScoped: called on every query (see QueryPipeline).
+@Singleton
+public class QueryFeed implements QueryObserver {
+
+  private static final int BATCH = 4096;
+  /** How stale the statistics may be; the queue holds far more than arrives in this time. */
+  private static final long DRAIN_EVERY_MS = 50;
+
+  private final boolean enabled;
+  private final boolean anonymize;
+  private final BlockingQueue<Seen> queue;
+  private final TrafficStats stats;
+  private final RecentQueries recent;
+  private final LongAdder dropped = new LongAdder();
+  private final Thread worker;
+  private volatile boolean running = true;
+
+  public QueryFeed(DnsgateConfig config, MeterRegistry registry) {
+    DnsgateConfig.Admin admin = config.admin();
+    this.enabled = admin.enabled();
+    this.anonymize = admin.anonymizeClients();
+    this.queue = new ArrayBlockingQueue<>(Math.max(1, admin.stats().queue()));
+    this.stats = new TrafficStats(admin.stats().window(), Math.max(1, admin.stats().buckets()),
+        Math.max(1, admin.stats().sketchSize()), this::clientText);
+    this.recent = new RecentQueries(Math.max(1, admin.recent().size()));
+    FunctionCounter.builder("dnsgate.admin.feed.dropped", dropped, LongAdder::sum)
+        .description("Answers left out of the dashboard statistics because their thread fell behind")
+        .register(registry);
+    if (enabled) {
+      worker = new Thread(this::drain, "dnsgate-admin-feed");
+      worker.setDaemon(true);
+      worker.start();
+    } else {
+      worker = null;
+    }
+  }
+
+  @Override
+  public void answered(QueryContext ctx, Answer answer, long nanos) {
+    if (!enabled) {
+      return;
+    }
+    Seen seen = new Seen(System.currentTimeMillis(), ctx.client(), ctx.question().getName(),
+        ctx.question().getType(), answer.source(), answer.detail(), answer.rcode(), nanos);
+    if (!queue.offer(seen)) {
+      dropped.increment();
+    }
+  }
+
+  TrafficStats stats() {
+    return stats;
+  }
+
+  RecentQueries recent() {
+    return recent;
+  }
+
+  long dropped() {
+    return dropped.sum();
+  }
+
+  /**
+   * Wakes on a fixed beat and takes what has queued up, rather than being woken for each answer: an
+   * offer never has to wake a parked thread, which would cost the event loop a system call per query.
+   */
+  private void drain() {
+    List<Seen> batch = new ArrayList<>(BATCH);
+    try {
+      while (running) {
+        if (queue.drainTo(batch, BATCH) == 0) {
+          Thread.sleep(DRAIN_EVERY_MS);
+          continue;
+        }
+        batch.forEach(this::count);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Kept as handed over: no text is made here, only when an operator asks. */
+  private void count(Seen seen) {
+    Seen kept = anonymize && seen.client() != null ? seen.withClient(network(seen.client())) : seen;
+    stats.record(kept);
+    recent.add(kept);
+  }
+
+  /** The /24 of an IPv4 address, the /48 of an IPv6 one: the full address is never stored. */
+  static InetAddress network(InetAddress client) {
+    byte[] bytes = client.getAddress();
+    for (int i = bytes.length == 4 ? 3 : 6; i < bytes.length; i++) {
+      bytes[i] = 0;
+    }
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("4 or 16 bytes are an address", e);
+    }
+  }
+
+  /** A stored client as shown: the address, or when anonymised the network it stands for. */
+  String clientText(InetAddress client) {
+    if (client == null) {
+      return null;
+    }
+    return client.getHostAddress() + (!anonymize ? "" : client.getAddress().length == 4 ? "/24" : "/48");
+  }
+
+  /** A name as shown and searched: lower case, without the final dot. */
+  static String nameText(Name name) {
+    return name.toString(true).toLowerCase(Locale.ROOT);
+  }
+
+  static String typeText(Seen seen) {
+    return Type.string(seen.type());
+  }
+
+  static String rcodeText(Seen seen) {
+    return Rcode.string(seen.rcode());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    running = false;
+    if (worker != null) {
+      worker.interrupt();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.dnsgate.ops;
+
+import dev.dnsgate.upstream.DotUpstream;
+
+/** An upstream's state in words, as readiness and the dashboard show it. */
+public final class UpstreamState {
+
+  private UpstreamState() {}
+
+  /** "up" only once it has answered: on a fresh start nothing has shown that it works yet. */
+  public static String of(DotUpstream upstream) {
+    if (!upstream.isUp()) {
+      return "down";
+    }
+    return upstream.hasAnswered() ? "up" : "no answer yet";
+  }
+
+  public static boolean up(DotUpstream upstream) {
+    return upstream.isUp() && upstream.hasAnswered();
+  }
+}
