@@ -2,6 +2,7 @@ package dev.dnsgate.lifecycle;
 
 import dev.dnsgate.listen.DnsListeners;
 import dev.dnsgate.rules.LiveRules;
+import dev.dnsgate.rules.rpz.RpzFeeds;
 import dev.dnsgate.upstream.UpstreamGroups;
 import dev.dnsgate.warmup.WarmUpOnStart;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,8 +22,11 @@ class StartStop {
   private final WarmUpOnStart warmUp;
   private final DnsListeners listeners;
   private final UpstreamGroups upstreams;
+  private final RpzFeeds policyZones;
 
-  StartStop(LiveRules rules, WarmUpOnStart warmUp, DnsListeners listeners, UpstreamGroups upstreams) {
+  StartStop(LiveRules rules, WarmUpOnStart warmUp, DnsListeners listeners, UpstreamGroups upstreams,
+      RpzFeeds policyZones) {
+    this.policyZones = policyZones;
     this.rules = rules;
     this.warmUp = warmUp;
     this.listeners = listeners;
@@ -30,7 +34,8 @@ class StartStop {
   }
 
   void start(@Observes StartupEvent event) {
-    // 1. rules: a bad rule file stops start-up before a socket opens, and the first query sees them
+    // 1. rules: a bad rule file stops start-up before a socket opens, and the first query sees them;
+    //    policy zones transferred before serve their copy on disk at once, then transfer in the background
     rules.start(upstreams.names());
     // 2. JIT warm-up on its own loopback upstream: before listening, as its point is the first queries
     warmUp.run();
@@ -46,5 +51,7 @@ class StartStop {
     // 2. ...which needs the upstream connections, so they close after
     upstreams.close();
     rules.stop();
+    // 3. zone transfers last: until then the rules that use them keep their policies
+    policyZones.stop();
   }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * @param inputs every file the rules were read from, watched for changes
  */
-public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
+public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Rule> responsePolicies) {
 
   /** Phase.values() copies its array on every call, and evaluate() runs per query. */
   private static final Phase[] PHASES = Phase.values();
@@ -25,7 +25,16 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
     }
     rules.forEach(r -> byPhase.get(r.phase()).add(r));
     byPhase.replaceAll((p, list) -> List.copyOf(list));
-    return new RuleSet(byPhase, Set.copyOf(inputs));
+    List<Rule> reviewing = new ArrayList<>();
+    for (Phase phase : PHASES) {
+      byPhase.get(phase).stream().filter(r -> r.action() instanceof ResponsePolicy).forEach(reviewing::add);
+    }
+    return new RuleSet(byPhase, Set.copyOf(inputs), List.copyOf(reviewing));
+  }
+
+  /** Whether an answer from upstream must be shown to {@link #responsePolicies()} before it is sent. */
+  public boolean reviewsAnswers(Verdict verdict) {
+    return !responsePolicies.isEmpty() && verdict.allowedBy() == null && verdict.outcome() instanceof Outcome.Forward;
   }
 
   public static RuleSet empty() {
@@ -44,14 +53,16 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
 
   /**
    * Runs the phases in order (see {@link Phase}). In REWRITE the first matching rule rewrites and the
-   * phase ends; an ALLOW match skips BLOCK; the first answer or forward ends the chain. Pure: no
-   * counter moves (the query path counts hits with {@link Verdict#countHits()}).
+   * phase ends; an ALLOW match skips BLOCK, a policy's pass ends it; the first answer, forward, drop
+   * or truncation ends the chain. Pure: no counter moves (the query path counts hits with {@link
+   * Verdict#countHits()}).
    *
    * @param trace where to record every step, or null on the hot path
    */
   public Verdict evaluate(RuleQuery query, List<Verdict.Step> trace) {
     Rule rewrittenBy = null;
     Rule allowedBy = null;
+    PolicyMatch passed = null;
     List<Verdict.Step> steps = trace == null ? List.of() : trace;
     for (Phase phase : PHASES) {
       if (phase == Phase.BLOCK && allowedBy != null) {
@@ -66,10 +77,13 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
         if (outcome == null) {
           continue;
         }
-        if (outcome instanceof Outcome.Answer || outcome instanceof Outcome.Forward) {
-          return new Verdict(outcome, rule, rewrittenBy, allowedBy, steps);
+        if (outcome.ends()) {
+          return new Verdict(outcome, rule, rewrittenBy, allowedBy, passed, steps);
         }
-        if (phase == Phase.ALLOW) {
+        if (outcome instanceof Outcome.Pass pass) {
+          allowedBy = rule;
+          passed = pass.policy();
+        } else if (phase == Phase.ALLOW) {
           allowedBy = rule;
         } else {
           rewrittenBy = rule;
@@ -77,7 +91,7 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
         break; // a rewrite or an allow ends its phase
       }
     }
-    return new Verdict(new Outcome.Forward(DnsgateConfig.Upstream.DEFAULT_GROUP), null, rewrittenBy, allowedBy, steps);
+    return new Verdict(new Outcome.Forward(DnsgateConfig.Upstream.DEFAULT_GROUP), null, rewrittenBy, allowedBy, passed, steps);
   }
 
   private static String describe(boolean matched, Outcome outcome) {
@@ -87,9 +101,19 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs) {
     if (outcome == null) {
       return "matched, action did not apply";
     }
+    String policy = outcome.policy() == null ? "" : " (" + outcome.policy().describe() + ")";
     if (outcome instanceof Outcome.Forward forward) {
       return "forward to group " + forward.group();
     }
-    return outcome instanceof Outcome.Answer ? "answered" : "continue";
+    if (outcome instanceof Outcome.Answer) {
+      return "answered" + policy;
+    }
+    if (outcome instanceof Outcome.Drop) {
+      return "dropped" + policy;
+    }
+    if (outcome instanceof Outcome.Truncate) {
+      return "truncated over UDP, the client retries over TCP" + policy;
+    }
+    return outcome instanceof Outcome.Pass ? "passed, no later block rule applies" + policy : "continue";
   }
 }

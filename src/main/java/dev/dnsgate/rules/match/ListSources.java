@@ -33,6 +33,16 @@ public final class ListSources {
   private final Duration refresh;
   private final HttpClient http;
 
+  /** Where downloaded copies are kept. */
+  public Path cacheDir() {
+    return cacheDir;
+  }
+
+  /** How old a copy may get before it is fetched again. */
+  public Duration refresh() {
+    return refresh;
+  }
+
   public ListSources(Path cacheDir, Duration refresh) {
     this.cacheDir = cacheDir;
     this.refresh = refresh;
@@ -46,7 +56,7 @@ public final class ListSources {
 
   /** Reads a list from a file, or from a URL through the cache; blocking, run off the event loop. */
   public BlockList load(String source, Path file) throws IOException {
-    Path path = isUrl(source) ? cached(source) : file;
+    Path path = isUrl(source) ? localCopy(source) : file;
     if (path == null) {
       return new BlockList();
     }
@@ -55,7 +65,11 @@ public final class ListSources {
     }
   }
 
-  private Path cached(String url) {
+  /**
+   * The local copy of a URL, downloaded first when missing or older than the refresh interval; the
+   * last good copy when the download fails; null when there has never been one. Blocking.
+   */
+  public Path localCopy(String url) {
     Path copy = cacheDir.resolve(digest(url) + ".list");
     try {
       if (Files.exists(copy) && Files.getLastModifiedTime(copy).toInstant().isAfter(Instant.now().minus(refresh))) {
@@ -72,9 +86,9 @@ public final class ListSources {
         Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
         Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
-      LOG.infof("downloaded block list %s", url);
+      LOG.infof("downloaded %s", url);
     } catch (IOException e) {
-      LOG.warnf("block list %s: download failed (%s); %s", url, e.getMessage(),
+      LOG.warnf("%s: download failed (%s); %s", url, e.getMessage(),
           Files.exists(copy) ? "serving the last good copy" : "no copy yet, list is empty");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
