@@ -62,6 +62,8 @@ final class TransferFeed implements RpzFeed {
   private volatile String lastError = "";
   private ScheduledFuture<?> next;
   private boolean stopped;
+  private boolean running;
+  private boolean notifiedWhileRunning;
   /** The journal has grown past the copy: the next transfer is an AXFR, which rewrites both. */
   private boolean forceAxfr;
 
@@ -104,10 +106,17 @@ final class TransferFeed implements RpzFeed {
     return origin;
   }
 
-  /** A NOTIFY from the primary: transfer now instead of at the next refresh. */
-  void notified() {
+  /**
+   * A NOTIFY from the primary: transfer now instead of at the next refresh, or right after the
+   * transfer under way (which may have started before the change it announces).
+   */
+  synchronized void notified() {
     LOG.debugf("rpz %s: NOTIFY from the primary", zone);
-    schedule(0);
+    if (running) {
+      notifiedWhileRunning = true;
+    } else {
+      schedule(0);
+    }
   }
 
   @Override
@@ -140,6 +149,20 @@ final class TransferFeed implements RpzFeed {
 
   /** One transfer attempt; whatever happens, the next one is scheduled. */
   private void transfer() {
+    synchronized (this) {
+      running = true;
+    }
+    boolean ok = attempt();
+    synchronized (this) {
+      running = false;
+      boolean again = notifiedWhileRunning;
+      notifiedWhileRunning = false;
+      schedule(again ? 0 : timer(triggers.soa(), ok));
+    }
+  }
+
+  /** One AXFR or IXFR; true when it completed (or the zone was current), false when it failed. */
+  private boolean attempt() {
     Triggers before = triggers;
     boolean incremental = before.soa() != null && !forceAxfr;
     TSIG tsig = key == null ? null : key.tsig();
@@ -150,7 +173,8 @@ final class TransferFeed implements RpzFeed {
     Receiver receiver = new Receiver(before);
     try {
       xfr.run(receiver);
-      if (xfr.isCurrent()) {
+      if (!receiver.started) {
+        // the primary answered with its SOA alone: we have its newest serial
         upToDate.increment();
       } else {
         receiver.commit();
@@ -160,14 +184,14 @@ final class TransferFeed implements RpzFeed {
       }
       lastError = "";
       lastUpdate = Instant.now();
-      schedule(timer(triggers.soa(), true));
+      return true;
     } catch (IOException | ZoneTransferException | RuntimeException e) {
       receiver.discard();
       failed.increment();
       lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
       LOG.warnf("rpz %s: transfer from %s failed (%s); serving serial %d", zone, primary, lastError,
           triggers.serial());
-      schedule(timer(triggers.soa(), false));
+      return false;
     }
   }
 
@@ -185,6 +209,7 @@ final class TransferFeed implements RpzFeed {
   private final class Receiver implements ZoneTransferIn.ZoneTransferHandler {
     private final Triggers before;
     private boolean axfr;
+    private boolean started;
     private Triggers.Builder builder;
     private SOARecord soa;
     private Path partial;
@@ -198,6 +223,7 @@ final class TransferFeed implements RpzFeed {
     @Override
     public void startAXFR() throws ZoneTransferException {
       axfr = true;
+      started = true;
       builder = new Triggers.Builder(Math.max(1024, before.records()));
       try {
         Files.createDirectories(copy.getParent());
@@ -211,6 +237,7 @@ final class TransferFeed implements RpzFeed {
     @Override
     public void startIXFR() {
       axfr = false;
+      started = true;
     }
 
     @Override
