@@ -9,7 +9,7 @@ import dev.dnsgate.rules.match.ListSources;
 import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +28,7 @@ import org.xbill.DNS.Name;
  * the first that has a policy for the query decides. {@code ede:} picks the Extended DNS Error:
  * blocked (15, default), censored (16) or filtered (17).
  */
-@ApplicationScoped
+@Singleton
 public class RpzKind extends RuleKindBase {
 
   private static final List<String> SOURCES = List.of("file", "url", "primary");
