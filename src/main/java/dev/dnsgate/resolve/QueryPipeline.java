@@ -232,8 +232,7 @@ public class QueryPipeline {
   }
 
   private static String detail(Rule rule, Outcome outcome) {
-    String detail = rule.name() + " (" + rule.kind() + ")";
-    return outcome.policy() == null ? detail : detail + " " + outcome.policy().describe();
+    return outcome.policy() != null ? outcome.policy().detail() : rule.name() + " (" + rule.kind() + ")";
   }
 
   private Answer fromRule(Rule rule, Outcome.Answer answer, RuleQuery query, QueryContext ctx) {

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
@@ -39,21 +40,27 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
   private final RpzFeed feed;
   private final EDNSOption ede;
   private final Map<TriggerKind, Map<PolicyAction, Counter>> hits = new EnumMap<>(TriggerKind.class);
+  private final Map<TriggerKind, Map<PolicyAction, String>> details = new EnumMap<>(TriggerKind.class);
 
-  PolicyZone(Name origin, RpzFeed feed, EDNSOption ede, MeterRegistry registry) {
+  /** @param rule the rule's name, for the query log's detail */
+  PolicyZone(String rule, Name origin, RpzFeed feed, EDNSOption ede, MeterRegistry registry) {
     this.origin = origin;
     this.zone = origin.toString(true);
     this.feed = feed;
     this.ede = ede;
     for (TriggerKind kind : TriggerKind.values()) {
       Map<PolicyAction, Counter> byAction = new EnumMap<>(PolicyAction.class);
+      Map<PolicyAction, String> detailByAction = new EnumMap<>(PolicyAction.class);
       for (PolicyAction action : PolicyAction.values()) {
+        detailByAction.put(action,
+            rule + " (rpz) zone " + zone + ", " + kind.label() + " trigger, " + action.label());
         byAction.put(action, Counter.builder("dnsgate.rpz.hits")
             .description("Queries a policy zone decided, by trigger and action")
             .tag("zone", zone).tag("trigger", kind.label()).tag("action", action.label())
             .register(registry));
       }
       hits.put(kind, byAction);
+      details.put(kind, detailByAction);
     }
   }
 
@@ -73,13 +80,15 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
     long exact = Triggers.key(TriggerKind.QNAME, suffixes[0]);
     PolicyAction action = triggers.action(exact);
     if (action != null) {
-      return outcome(triggers, TriggerKind.QNAME, exact, action, query.name().toString(), query);
+      Name name = query.name();
+      return outcome(triggers, TriggerKind.QNAME, exact, action, name::toString, query);
     }
     for (int i = 1; i < suffixes.length; i++) {
       long wildcard = Triggers.key(TriggerKind.WILDCARD, suffixes[i]);
       action = triggers.action(wildcard);
       if (action != null) {
-        return outcome(triggers, TriggerKind.WILDCARD, wildcard, action, "*." + new Name(query.name(), i), query);
+        Name parent = new Name(query.name(), i);
+        return outcome(triggers, TriggerKind.WILDCARD, wildcard, action, () -> "*." + parent, query);
       }
     }
     return null;
@@ -125,7 +134,7 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
       return null;
     }
     String owner = ipOwner(bestAddress, bestPrefix) + "." + (kind == TriggerKind.CLIENT_IP ? "rpz-client-ip" : "rpz-ip");
-    return outcome(triggers, kind, bestKey, bestAction, owner + ".", query);
+    return outcome(triggers, kind, bestKey, bestAction, () -> owner + ".", query);
   }
 
   /** The draft's owner form of a network: prefix length, then the address's parts in reverse. */
@@ -147,17 +156,15 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
   /**
    * The outcome of a policy: an answer, a drop, a truncation or a pass.
    *
-   * @param owner the trigger's owner name relative to the zone, with a trailing dot
+   * @param owner makes the trigger's owner name relative to the zone, with a trailing dot (explain only)
    */
-  private Outcome outcome(Triggers triggers, TriggerKind kind, long key, PolicyAction action, String owner,
+  private Outcome outcome(Triggers triggers, TriggerKind kind, long key, PolicyAction action, Supplier<String> owner,
       RuleQuery query) {
     List<Record> local = action == PolicyAction.LOCAL_DATA ? triggers.localData(key) : List.of();
-    String rdata = action == PolicyAction.LOCAL_DATA
-        ? local.stream().map(r -> Type.string(r.getType()) + " " + r.rdataToString()).collect(Collectors.joining(", "))
-        : action.rdataText();
     PolicyAction counted = action == PolicyAction.TCP_ONLY && query.transport() == Transport.TCP
         ? PolicyAction.PASSTHRU : action;
-    PolicyMatch match = new PolicyMatch(zone, kind.label(), owner + zone + ". " + rdata, hits.get(kind).get(counted));
+    PolicyMatch match = new PolicyMatch(zone, kind.label(), details.get(kind).get(counted), hits.get(kind).get(counted),
+        () -> owner.get() + zone + ". " + rdata(action, local));
     switch (action) {
       case NXDOMAIN:
         return new Outcome.Answer(Answers.empty(query, Rcode.NXDOMAIN), ede, true, match);
@@ -172,6 +179,11 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
       default:
         return new Outcome.Answer(localAnswer(query, local), ede, true, match);
     }
+  }
+
+  private static String rdata(PolicyAction action, List<Record> local) {
+    return action != PolicyAction.LOCAL_DATA ? action.rdataText()
+        : local.stream().map(r -> Type.string(r.getType()) + " " + r.rdataToString()).collect(Collectors.joining(", "));
   }
 
   /**

@@ -55,7 +55,7 @@ public class RpzKind extends RuleKindBase {
     int edeCode = ede(spec);
     RpzFeed feed = feed(spec, origin);
     ExtendedErrorCodeOption ede = new ExtendedErrorCodeOption(edeCode, "rpz zone " + origin.toString(true));
-    return new PolicyZone(origin, feed, ede, registry);
+    return new PolicyZone(spec.string("name"), origin, feed, ede, registry);
   }
 
   @Override

@@ -33,6 +33,9 @@ final class Triggers {
   private final int records;
   private final int skipped;
   private final SOARecord soa;
+  /** Derived from {@link #prefixes} once, as queries ask per packet: [kind][v6] = lengths, longest first. */
+  private final int[][][] prefixLengths = new int[2][2][];
+  private final boolean[] hasIp = new boolean[2];
 
   private Triggers(LongIntMap base, Map<Long, Integer> overlay, Map<Long, List<Record>> localData,
       int[][][] prefixes, int records, int skipped, SOARecord soa) {
@@ -43,6 +46,25 @@ final class Triggers {
     this.records = records;
     this.skipped = skipped;
     this.soa = soa;
+    for (TriggerKind kind : new TriggerKind[] {TriggerKind.CLIENT_IP, TriggerKind.RESPONSE_IP}) {
+      int k = ipIndex(kind);
+      for (int family = 0; family < 2; family++) {
+        int[] counts = prefixes[k][family];
+        int n = 0;
+        int[] lengths = new int[counts.length];
+        for (int p = counts.length - 1; p > 0; p--) {
+          if (counts[p] > 0) {
+            lengths[n++] = p;
+          }
+        }
+        prefixLengths[k][family] = Arrays.copyOf(lengths, n);
+      }
+      hasIp[k] = prefixLengths[k][0].length + prefixLengths[k][1].length > 0;
+    }
+  }
+
+  private static int ipIndex(TriggerKind kind) {
+    return kind == TriggerKind.CLIENT_IP ? 0 : 1;
   }
 
   /** No triggers and no serial: a source that has not delivered a zone yet. */
@@ -71,20 +93,11 @@ final class Triggers {
 
   /** Prefix lengths in use for this IP trigger kind and family, longest first. */
   int[] prefixLengths(TriggerKind kind, boolean v6) {
-    int[] counts = prefixes[kind == TriggerKind.CLIENT_IP ? 0 : 1][v6 ? 1 : 0];
-    int n = 0;
-    int[] lengths = new int[counts.length];
-    for (int p = counts.length - 1; p > 0; p--) {
-      if (counts[p] > 0) {
-        lengths[n++] = p;
-      }
-    }
-    return Arrays.copyOf(lengths, n);
+    return prefixLengths[ipIndex(kind)][v6 ? 1 : 0];
   }
 
   boolean hasIpTriggers(TriggerKind kind) {
-    int k = kind == TriggerKind.CLIENT_IP ? 0 : 1;
-    return Arrays.stream(prefixes[k][0]).anyMatch(c -> c > 0) || Arrays.stream(prefixes[k][1]).anyMatch(c -> c > 0);
+    return hasIp[ipIndex(kind)];
   }
 
   /** Policy records held (triggers, plus every record of local data). */

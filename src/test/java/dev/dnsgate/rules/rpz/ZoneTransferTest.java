@@ -79,7 +79,7 @@ class ZoneTransferTest {
   }
 
   private static boolean blocks(TransferFeed feed, String name) {
-    PolicyZone zone = new PolicyZone(ZONE, feed,
+    PolicyZone zone = new PolicyZone("feed", ZONE, feed,
         new ExtendedErrorCodeOption(ExtendedErrorCodeOption.BLOCKED, "t"), new SimpleMeterRegistry());
     Outcome outcome = zone.apply(new RuleQuery(Name.fromConstantString(name), Type.A, DClass.IN, null));
     return outcome instanceof Outcome.Answer;
