@@ -6,8 +6,12 @@ import org.xbill.DNS.Message;
 /** What a rule's action decided for a query it matched. */
 public sealed interface Outcome {
 
-  /** The rule changed the query (rewrite) or lets it pass (allow); later phases continue. */
-  record Continue() implements Outcome {}
+  /**
+   * The rule changed the query (rewrite) or lets it pass (allow); later phases continue.
+   *
+   * @param policy the policy record that changed it (an RPZ CNAME to another name), or null
+   */
+  record Continue(PolicyMatch policy) implements Outcome {}
 
   /**
    * The rule answers now; nothing is forwarded.
@@ -43,7 +47,7 @@ public sealed interface Outcome {
    */
   record Pass(PolicyMatch policy) implements Outcome {}
 
-  Outcome CONTINUE = new Continue();
+  Outcome CONTINUE = new Continue(null);
 
   /** Whether this outcome ends the rule chain (nothing later is asked). */
   default boolean ends() {

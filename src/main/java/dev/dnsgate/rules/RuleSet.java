@@ -87,6 +87,7 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Rul
           allowedBy = rule;
         } else {
           rewrittenBy = rule;
+          passed = outcome.policy() != null ? outcome.policy() : passed;
         }
         break; // a rewrite or an allow ends its phase
       }

@@ -9,7 +9,8 @@ import java.util.List;
  * @param rule the rule that decided, or null when no rule did (default upstream group)
  * @param rewrittenBy the rule that rewrote the query, or null
  * @param allowedBy the allow rule that skipped the block phase (or the policy rule that passed), or null
- * @param passed the policy record that passed the query (RPZ rpz-passthru), or null
+ * @param passed the policy record that passed the query (RPZ rpz-passthru) or sent it on to another
+ *     name (an RPZ CNAME), or null
  * @param trace every rule checked, in order; empty unless asked for (explain)
  */
 public record Verdict(

@@ -177,8 +177,46 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
       case TCP_ONLY:
         return query.transport() == Transport.TCP ? new Outcome.Pass(match) : new Outcome.Truncate(match);
       default:
+        CNAMERecord alias = aliasToFollow(query, local);
+        if (alias != null) {
+          follow(query, (CNAMERecord) alias.withName(query.name()));
+          return new Outcome.Continue(match);
+        }
         return new Outcome.Answer(localAnswer(query, local), ede, true, match);
     }
+  }
+
+  /**
+   * The CNAME of local data that the query must follow: the policy holds no records of the asked
+   * type, only a CNAME to another name. Following it (as Unbound does) resolves the target and
+   * answers the CNAME and the target's records, with the target's answer still judged by
+   * response-IP policies; a stub resolver given the CNAME alone would not follow it.
+   */
+  private static CNAMERecord aliasToFollow(RuleQuery query, List<Record> local) {
+    if (query.type() == Type.CNAME || query.type() == Type.ANY) {
+      return null;
+    }
+    CNAMERecord cname = null;
+    for (Record r : local) {
+      if (r.getType() == query.type()) {
+        return null;
+      }
+      if (r instanceof CNAMERecord c) {
+        cname = c;
+      }
+    }
+    return cname;
+  }
+
+  /** Rewrites the query to the CNAME's target; the answer gets the CNAME put in front of it. */
+  private static void follow(RuleQuery query, CNAMERecord alias) {
+    query.rewrite(alias.getTarget(), query.type(), answer -> {
+      List<Record> records = answer.getSection(Section.ANSWER);
+      answer.removeAllRecords(Section.ANSWER);
+      answer.addRecord(alias, Section.ANSWER);
+      records.forEach(r -> answer.addRecord(r, Section.ANSWER));
+      return answer;
+    });
   }
 
   private static String rdata(PolicyAction action, List<Record> local) {
@@ -188,8 +226,7 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
 
   /**
    * The local data of a policy as an answer to the query: the records of the asked type (owner
-   * replaced by the query name, as for a wildcard), or a CNAME, or NODATA when the policy holds
-   * neither.
+   * replaced by the query name, as for a wildcard), or NODATA when the policy holds none.
    */
   private static Message localAnswer(RuleQuery query, List<Record> local) {
     Message answer = Answers.empty(query, Rcode.NOERROR);
@@ -197,13 +234,6 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
     for (Record r : local) {
       if (any || r.getType() == query.type()) {
         answer.addRecord(r.withName(query.name()), Section.ANSWER);
-      }
-    }
-    if (answer.getSection(Section.ANSWER).isEmpty()) {
-      for (Record r : local) {
-        if (r instanceof CNAMERecord) {
-          answer.addRecord(r.withName(query.name()), Section.ANSWER);
-        }
       }
     }
     return answer;

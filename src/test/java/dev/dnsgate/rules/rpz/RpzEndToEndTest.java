@@ -84,6 +84,7 @@ class RpzEndToEndTest {
       "tcp.rpz.test CNAME rpz-tcp-only.",
       "garden.rpz.test A 10.6.6.6",
       "garden.rpz.test TXT \"walled garden\"",
+      "alias.rpz.test CNAME target.rpz.test.",
       "allowed.rpz.test CNAME .",
       "*.wild.rpz.test CNAME .",
       "exact.wild.rpz.test A 10.7.7.7",
@@ -276,6 +277,19 @@ class RpzEndToEndTest {
   }
 
   @Test
+  void cnameToAnotherNameIsFollowedAndAnsweredBehindTheCname() throws Exception {
+    Message response = tcp("alias.rpz.test.", Type.A);
+
+    List<Record> answer = response.getSection(Section.ANSWER);
+    assertEquals(Name.fromString("alias.rpz.test."), answer.get(0).getName());
+    assertEquals(Name.fromString("target.rpz.test."), ((CNAMERecord) answer.get(0)).getTarget());
+    assertEquals("192.0.2.1", ((ARecord) answer.get(1)).getAddress().getHostAddress());
+    assertEquals(Name.fromString("target.rpz.test."),
+        DotUpstreamsResource.primary.received().get(0).getQuestion().getName(), "the target is what is resolved");
+    assertEquals("alias.rpz.test.", response.getQuestion().getName().toString());
+  }
+
+  @Test
   void exactNameBeatsWildcardAndTheLongestWildcardWins() throws Exception {
     assertEquals("10.7.7.7", firstAddress(udp("exact.wild.rpz.test.", Type.A)));
     assertEquals(Rcode.NXDOMAIN, udp("x.wild.rpz.test.", Type.A).getRcode(), "first zone's wildcard, not the second's");
@@ -352,7 +366,7 @@ class RpzEndToEndTest {
     JsonObject first = zones.stream().map(JsonObject.class::cast)
         .filter(z -> z.getString("zone").equals("first.rpz")).findFirst().orElseThrow();
     assertEquals(1, first.getLong("serial"));
-    assertEquals(13, first.getInteger("records"), first.encode());
+    assertEquals(14, first.getInteger("records"), first.encode());
     assertEquals(1, first.getInteger("skipped"), "the NSDNAME trigger");
 
     assertTrue(explain("drop.rpz.test", "A").getString("response").contains("dropped"));
@@ -364,7 +378,7 @@ class RpzEndToEndTest {
     udp("only-second.rpz.test.", Type.A);
     tcp("only-second.rpz.test.", Type.A);
     assertEquals(before + 2, hits("second.rpz", "qname", "nxdomain"));
-    assertTrue(Meters.value(registry, "dnsgate.rpz.records") >= 17, "13 + 4 policy records");
+    assertTrue(Meters.value(registry, "dnsgate.rpz.records") >= 18, "14 + 4 policy records");
   }
 
   private double hits(String zone, String trigger, String action) {
