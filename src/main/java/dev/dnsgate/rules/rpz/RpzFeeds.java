@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -67,37 +68,47 @@ public class RpzFeeds implements NotifyReceiver {
 
   /**
    * A zone downloaded over http(s) into the list cache and fetched again when its copy is older than
-   * the list refresh; a download that fails, or that is not a complete zone, leaves the previous
-   * copy serving. A URL never fetched serves no policies (with a warning) so that start-up goes on.
+   * the list refresh. A download that fails, or that is not a complete zone (cut short, an error
+   * page), leaves the last good zone serving: the previous feed in memory, else the last copy that
+   * read as a complete zone, kept beside the download for restarts. A URL never fetched serves no
+   * policies (with a warning), so that start-up goes on.
    */
   synchronized RpzFeed url(Name origin, String url, ListSources lists) {
     String prefix = "url|" + origin + "|" + url + "|";
+    String zone = origin.toString(true);
+    Path good = lists.cacheDir().resolve("rpz-" + digest(prefix) + ".good.zone");
     Path copy = lists.localCopy(url);
-    String error = "";
-    try {
-      if (copy != null) {
+    String error = copy == null ? "never downloaded" : "";
+    if (copy != null) {
+      try {
         String key = prefix + Files.getLastModifiedTime(copy);
         RpzFeed feed = reuse(key);
         if (feed == null) {
           Instant next = Files.getLastModifiedTime(copy).toInstant().plus(lists.refresh());
-          feed = new StaticFeed(origin.toString(true), url, ZoneReader.read(copy, origin), next, "");
+          feed = new StaticFeed(zone, url, ZoneReader.read(copy, origin), next, "");
+          Files.copy(copy, good, StandardCopyOption.REPLACE_EXISTING);
         }
         return use(key, feed);
+      } catch (IOException e) {
+        error = e.getMessage();
+        LOG.warnf("rpz %s: %s; keeping the last good copy", zone, error);
       }
-      error = "never downloaded";
-    } catch (IOException e) {
-      error = e.getMessage();
-      LOG.warnf("rpz %s: %s", origin, error);
     }
     for (Map.Entry<String, RpzFeed> previous : live.entrySet()) {
       if (previous.getKey().startsWith(prefix)) {
         RpzFeed old = previous.getValue();
-        return use(previous.getKey(), new StaticFeed(origin.toString(true), url, old.triggers(),
-            old.status().nextRefresh(), error));
+        return use(previous.getKey(), new StaticFeed(zone, url, old.triggers(), old.status().nextRefresh(), error));
       }
     }
-    LOG.warnf("rpz %s: no copy of %s yet; the zone has no policies until a download succeeds", origin, url);
-    return use(prefix + "none", new StaticFeed(origin.toString(true), url, Triggers.empty(), null, error));
+    if (Files.exists(good)) {
+      try {
+        return use(prefix + "good", new StaticFeed(zone, url, ZoneReader.read(good, origin), null, error));
+      } catch (IOException e) {
+        LOG.warnf("rpz %s: last good copy unusable: %s", zone, e.getMessage());
+      }
+    }
+    LOG.warnf("rpz %s: no good copy of %s yet; the zone has no policies until a download succeeds", zone, url);
+    return use(prefix + "none", new StaticFeed(zone, url, Triggers.empty(), null, error));
   }
 
   /** A zone transferred from {@code primary}, its copy kept under {@code cacheDir}. */
