@@ -53,7 +53,7 @@ public final class LabelHash {
   }
 
   /** Hash of a name written as text ("ads.example", no trailing dot needed), already lower case. */
-  static long ofText(String lowerCaseName) {
+  public static long ofText(String lowerCaseName) {
     long h = ROOT;
     int end = lowerCaseName.endsWith(".") ? lowerCaseName.length() - 1 : lowerCaseName.length();
     while (end > 0) {
