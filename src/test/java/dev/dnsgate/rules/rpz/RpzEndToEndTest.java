@@ -139,6 +139,9 @@ class RpzEndToEndTest {
   @TestHTTPResource("/rules/explain")
   URL explain;
 
+  @TestHTTPResource("/q/health/ready")
+  URL ready;
+
   private static Path createDir() {
     try {
       Path dir = Path.of("target", "rpz-e2e-test");
@@ -370,6 +373,18 @@ class RpzEndToEndTest {
     assertEquals(1, first.getInteger("skipped"), "the NSDNAME trigger");
 
     assertTrue(explain("drop.rpz.test", "A").getString("response").contains("dropped"));
+  }
+
+  @Test
+  void healthDetailsShowEachZonesSourceSerialAndRecords() throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(ready.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    JsonObject data = new JsonObject(response.body()).getJsonArray("checks").getJsonObject(0).getJsonObject("data");
+
+    String second = data.getString("rpz second.rpz");
+    assertTrue(second.contains("second.rpz.zone serial=7 records=4"), second);
+    assertTrue(second.contains("next-refresh=on-edit"), second);
+    assertTrue(data.getString("rpz first.rpz").contains("skipped=1"), data.encode());
   }
 
   @Test
