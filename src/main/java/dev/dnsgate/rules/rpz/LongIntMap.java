@@ -3,19 +3,22 @@ package dev.dnsgate.rules.rpz;
 import java.util.function.LongConsumer;
 
 /**
- * 64-bit keys to small int values in two parallel open-addressed arrays: 12 bytes per slot and no
- * object per entry, so two million policy records fit in ~50 MiB (a HashMap would need ~150). Deletes
- * shift the following entries back instead of leaving tombstones, so lookups stay short after IXFRs.
- * Not thread-safe: filled by one thread, then published read-only (see {@link Triggers}).
+ * 64-bit keys to small values (0 to 7) in one open-addressed array: the value lives in the key's
+ * three low bits, which {@link Triggers#key} leaves zero, so a slot is one long and there is no
+ * object per entry. Two million policy records take 32 MiB at most, as many names in a block list
+ * (LongHashSet) would. Deletes shift the following entries back instead of leaving tombstones, so
+ * lookups stay short after IXFRs. Not thread-safe: filled by one thread, then published read-only
+ * (see {@link Triggers}).
  */
 final class LongIntMap {
 
   static final int ABSENT = -1;
+  /** The bits that hold the value; keys must have them zero. */
+  static final long VALUE_BITS = 7;
   /** 0 marks a free slot; a real key of 0 is stored as this instead. */
-  private static final long ZERO_STANDIN = 0x9E3779B97F4A7C15L;
+  private static final long ZERO_STANDIN = 0x9E3779B97F4A7C15L & ~VALUE_BITS;
 
-  private long[] keys;
-  private int[] values;
+  private long[] slots;
   private int size;
 
   LongIntMap(int expected) {
@@ -23,66 +26,60 @@ final class LongIntMap {
     while (capacity * 3L < expected * 4L + 4) {
       capacity <<= 1;
     }
-    keys = new long[capacity];
-    values = new int[capacity];
+    slots = new long[capacity];
   }
 
   int get(long key) {
-    long k = key == 0 ? ZERO_STANDIN : key;
-    int mask = keys.length - 1;
+    long k = stored(key);
+    int mask = slots.length - 1;
     for (int i = spread(k) & mask; ; i = (i + 1) & mask) {
-      long slot = keys[i];
-      if (slot == k) {
-        return values[i];
-      }
+      long slot = slots[i];
       if (slot == 0) {
         return ABSENT;
+      }
+      if ((slot & ~VALUE_BITS) == k) {
+        return (int) (slot & VALUE_BITS);
       }
     }
   }
 
+  /** @param value 0 to 7 */
   void put(long key, int value) {
-    long k = key == 0 ? ZERO_STANDIN : key;
-    if ((size + 1) * 4L > keys.length * 3L) {
-      resize(keys.length * 2);
+    long k = stored(key);
+    if ((size + 1) * 4L > slots.length * 3L) {
+      resize(slots.length * 2);
     }
-    int mask = keys.length - 1;
+    int mask = slots.length - 1;
     for (int i = spread(k) & mask; ; i = (i + 1) & mask) {
-      if (keys[i] == k) {
-        values[i] = value;
-        return;
-      }
-      if (keys[i] == 0) {
-        keys[i] = k;
-        values[i] = value;
-        size++;
+      if (slots[i] == 0 || (slots[i] & ~VALUE_BITS) == k) {
+        size += slots[i] == 0 ? 1 : 0;
+        slots[i] = k | value;
         return;
       }
     }
   }
 
   void remove(long key) {
-    long k = key == 0 ? ZERO_STANDIN : key;
-    int mask = keys.length - 1;
+    long k = stored(key);
+    int mask = slots.length - 1;
     int i = spread(k) & mask;
-    while (keys[i] != k) {
-      if (keys[i] == 0) {
+    while ((slots[i] & ~VALUE_BITS) != k) {
+      if (slots[i] == 0) {
         return;
       }
       i = (i + 1) & mask;
     }
     // backward-shift deletion: move later members of the probe run into the gap
     int gap = i;
-    for (int j = (gap + 1) & mask; keys[j] != 0; j = (j + 1) & mask) {
-      int home = spread(keys[j]) & mask;
+    for (int j = (gap + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
+      int home = spread(slots[j] & ~VALUE_BITS) & mask;
       boolean movable = gap <= j ? (home <= gap || home > j) : (home <= gap && home > j);
       if (movable) {
-        keys[gap] = keys[j];
-        values[gap] = values[j];
+        slots[gap] = slots[j];
         gap = j;
       }
     }
-    keys[gap] = 0;
+    slots[gap] = 0;
     size--;
   }
 
@@ -90,29 +87,34 @@ final class LongIntMap {
     return size;
   }
 
-  /** Every key, in no order (a key stored as the zero stand-in is reported as 0). */
+  /** Every key, in no order. */
   void forEachKey(LongConsumer action) {
-    for (long k : keys) {
-      if (k != 0) {
+    for (long slot : slots) {
+      if (slot != 0) {
+        long k = slot & ~VALUE_BITS;
         action.accept(k == ZERO_STANDIN ? 0 : k);
       }
     }
   }
 
-  /** Bytes held by the arrays, for the memory figure in the feed status. */
+  /** Bytes held by the array, for the memory figure in the feed status. */
   long bytes() {
-    return keys.length * 12L;
+    return slots.length * 8L;
+  }
+
+  private static long stored(long key) {
+    long k = key & ~VALUE_BITS;
+    return k == 0 ? ZERO_STANDIN : k;
   }
 
   private void resize(int capacity) {
-    long[] oldKeys = keys;
-    int[] oldValues = values;
-    keys = new long[capacity];
-    values = new int[capacity];
+    long[] old = slots;
+    slots = new long[capacity];
     size = 0;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldKeys[i] != 0) {
-        put(oldKeys[i] == ZERO_STANDIN ? 0 : oldKeys[i], oldValues[i]);
+    for (long slot : old) {
+      if (slot != 0) {
+        long k = slot & ~VALUE_BITS;
+        put(k == ZERO_STANDIN ? 0 : k, (int) (slot & VALUE_BITS));
       }
     }
   }

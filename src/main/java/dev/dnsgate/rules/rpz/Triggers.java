@@ -72,10 +72,13 @@ final class Triggers {
     return new Builder(16).build(null);
   }
 
-  /** The table key of a trigger: its name or network hash, salted by kind so kinds never meet. */
+  /**
+   * The table key of a trigger: its name or network hash, salted by kind so kinds never meet, with
+   * the low bits clear for the action (see {@link LongIntMap}).
+   */
   static long key(TriggerKind kind, long hash) {
     long h = (hash ^ SALT[kind.ordinal()]) * 0x9E3779B97F4A7C15L;
-    return h ^ (h >>> 31);
+    return (h ^ (h >>> 31)) & ~LongIntMap.VALUE_BITS;
   }
 
   /** The action of the trigger with this key, or null. */
