@@ -36,7 +36,6 @@ import org.xbill.DNS.Type;
 final class PolicyZone implements RuleAction, ResponsePolicy {
 
   private final String zone;
-  private final Name origin;
   private final RpzFeed feed;
   private final EDNSOption ede;
   private final Map<TriggerKind, Map<PolicyAction, Counter>> hits = new EnumMap<>(TriggerKind.class);
@@ -44,7 +43,6 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
 
   /** @param rule the rule's name, for the query log's detail */
   PolicyZone(String rule, Name origin, RpzFeed feed, EDNSOption ede, MeterRegistry registry) {
-    this.origin = origin;
     this.zone = origin.toString(true);
     this.feed = feed;
     this.ede = ede;
@@ -237,13 +235,5 @@ final class PolicyZone implements RuleAction, ResponsePolicy {
       }
     }
     return answer;
-  }
-
-  String zone() {
-    return zone;
-  }
-
-  Name origin() {
-    return origin;
   }
 }
