@@ -65,7 +65,7 @@ final class TrafficStats {
     if (seen.client() != null) {
       b.clients.offer(seen.client());
     }
-    if (seen.source() == AnswerSource.BLOCKED) {
+    if (seen.source() == AnswerSource.BLOCKED || seen.source() == AnswerSource.POLICY) {
       b.blocked.offer(seen.name());
     }
     if ((seen.source() == AnswerSource.UPSTREAM || seen.source() == AnswerSource.REWRITTEN) && seen.detail() != null) {
@@ -145,9 +145,12 @@ final class TrafficStats {
         .put("upstream_latency", latency(upstream));
   }
 
-  /** blocked, local, cached (fresh or stale), forwarded (as asked or rewritten), other (refused, failed...). */
+  /**
+   * blocked (block rules and policy zones), local, cached (fresh or stale), forwarded (as asked or
+   * rewritten), other (refused, failed...).
+   */
   private static JsonObject shares(long[] bySource, long total) {
-    long blocked = bySource[AnswerSource.BLOCKED.ordinal()];
+    long blocked = bySource[AnswerSource.BLOCKED.ordinal()] + bySource[AnswerSource.POLICY.ordinal()];
     long local = bySource[AnswerSource.LOCAL.ordinal()];
     long cached = bySource[AnswerSource.CACHE.ordinal()] + bySource[AnswerSource.STALE.ordinal()];
     long forwarded = bySource[AnswerSource.UPSTREAM.ordinal()] + bySource[AnswerSource.REWRITTEN.ordinal()];

@@ -3,6 +3,7 @@ package dev.dnsgate.lifecycle;
 import dev.dnsgate.listen.DnsListeners;
 import dev.dnsgate.resolve.QueryObserver;
 import dev.dnsgate.rules.LiveRules;
+import dev.dnsgate.rules.rpz.RpzFeeds;
 import dev.dnsgate.upstream.UpstreamGroups;
 import dev.dnsgate.warmup.WarmUpOnStart;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,9 +25,11 @@ class StartStop {
   private final DnsListeners listeners;
   private final UpstreamGroups upstreams;
   private final Instance<QueryObserver> observers;
+  private final RpzFeeds policyZones;
 
   StartStop(LiveRules rules, WarmUpOnStart warmUp, DnsListeners listeners, UpstreamGroups upstreams,
-      Instance<QueryObserver> observers) {
+      Instance<QueryObserver> observers, RpzFeeds policyZones) {
+    this.policyZones = policyZones;
     this.rules = rules;
     this.warmUp = warmUp;
     this.listeners = listeners;
@@ -35,7 +38,8 @@ class StartStop {
   }
 
   void start(@Observes StartupEvent event) {
-    // 1. rules: a bad rule file stops start-up before a socket opens, and the first query sees them
+    // 1. rules: a bad rule file stops start-up before a socket opens, and the first query sees them;
+    //    policy zones transferred before serve their copy on disk at once, then transfer in the background
     rules.start(upstreams.names());
     // 2. JIT warm-up on its own loopback upstream: before listening, as its point is the first queries
     warmUp.run();
@@ -50,11 +54,13 @@ class StartStop {
       // 1. listeners drain: readiness goes down, queries in flight still get their grace period...
       listeners.stop();
     } finally {
-      // 2. ...which needs the upstream connections, so they close after; and the observers last, so
-      // that the query log writes the answers given while draining
+      // 2. ...which needs the upstream connections, so they close after; zone transfers after the
+      // rules, which keep their policies until then; the observers last, so that the query log writes
+      // the answers given while draining
       try {
         upstreams.close();
         rules.stop();
+        policyZones.stop();
       } finally {
         observers.forEach(QueryObserver::close);
       }

@@ -3,6 +3,8 @@ package dev.dnsgate.ops;
 import dev.dnsgate.rules.Explanation;
 import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.Verdict;
+import dev.dnsgate.rules.rpz.FeedStatus;
+import dev.dnsgate.rules.rpz.RpzFeeds;
 import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
 import io.vertx.core.json.JsonArray;
@@ -19,18 +21,20 @@ import org.xbill.DNS.Type;
 
 /**
  * {@code GET /rules/explain?name=...&type=A&client=10.1.2.3}: which rules were checked, which one
- * decided, and the response that would be sent, as JSON; nothing is forwarded. With
- * {@code &candidate=DIR} the same query is explained under the running rules and under the rules
- * folder DIR, side by side. {@code POST /rules/reload} reloads the rules now (also done automatically
- * when files change).
+ * decided (for a policy zone, the policy record), the response that would be sent, and the state of
+ * every policy zone's source, as JSON; nothing is forwarded. With {@code &candidate=DIR} the same
+ * query is explained under the running rules and under the rules folder DIR, side by side.
+ * {@code POST /rules/reload} reloads the rules now (also done automatically when files change).
  */
 @ApplicationScoped
 public class ExplainRoute {
 
   private final LiveRules rules;
+  private final RpzFeeds policyZones;
 
-  public ExplainRoute(LiveRules rules) {
+  public ExplainRoute(LiveRules rules, RpzFeeds policyZones) {
     this.rules = rules;
+    this.policyZones = policyZones;
   }
 
   void register(@Observes Router router) {
@@ -66,8 +70,15 @@ public class ExplainRoute {
     }
     String candidate = ctx.request().getParam("candidate");
     if (candidate == null) {
-      JsonObject body = explained(Explanation.of(rules.current(), name, type, client));
-      ctx.response().putHeader("content-type", "application/json").end(query(name, type, client).mergeIn(body).encodePrettily());
+      JsonObject body = query(name, type, client).mergeIn(explained(Explanation.of(rules.current(), name, type, client)));
+      JsonArray zones = new JsonArray();
+      for (FeedStatus zone : policyZones.statuses()) {
+        zones.add(PolicyZoneText.json(zone));
+      }
+      if (!zones.isEmpty()) {
+        body.put("policy-zones", zones);
+      }
+      ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
       return;
     }
     if (!Files.isDirectory(Path.of(candidate))) {
@@ -102,6 +113,9 @@ public class ExplainRoute {
           .put("source", step.source()).put("matched", step.matched()).put("result", step.result()));
     }
     JsonObject decision = new JsonObject().put("action", e.action()).put("rule", e.rule());
+    if (e.policy() != null) {
+      decision.put("policy", e.policy());
+    }
     JsonObject body = new JsonObject()
         .put("resolved", new JsonObject().put("name", e.resolvedName()).put("type", e.resolvedType()))
         .put("checked", checked)
@@ -109,11 +123,16 @@ public class ExplainRoute {
     if (e.group() != null) {
       decision.put("group", e.group());
       body.put("response", "forwarded to upstream group '" + e.group() + "' (not sent by explain)");
+    } else if (e.rcode() == null) {
+      body.put("response", e.note());
     } else {
       JsonObject response = new JsonObject().put("rcode", e.rcode())
           .put("answer", new JsonArray(e.answers())).put("authority", new JsonArray(e.authority()));
       if (e.ede() >= 0) {
         response.put("ede", e.ede());
+      }
+      if (e.note() != null) {
+        response.put("note", e.note());
       }
       body.put("response", response);
     }

@@ -3,6 +3,8 @@ package dev.dnsgate.ops;
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.listen.DnsListeners;
 import dev.dnsgate.rules.LiveRules;
+import dev.dnsgate.rules.rpz.FeedStatus;
+import dev.dnsgate.rules.rpz.RpzFeeds;
 import dev.dnsgate.upstream.DotUpstream;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamGroups;
@@ -17,7 +19,9 @@ import org.eclipse.microprofile.health.Readiness;
  * Ready when the listeners are bound (and not shutting down), the rules are loaded, and at least one
  * upstream of the default group is healthy and has answered at least once: a fresh start reports
  * "no answer yet" and asks each silent upstream a probe question, rather than guess. The JSON shows
- * each upstream's state, last error and latency, so a failing probe says why.
+ * each upstream's state, last error and latency, so a failing probe says why; and each policy zone's
+ * source, serial, last transfer, next refresh and record count (a zone without policies yet does not
+ * make dnsgate unready: it serves, as a resolver must, and the data says so).
  */
 @Readiness
 @ApplicationScoped
@@ -26,8 +30,10 @@ public class ReadinessCheck implements HealthCheck {
   private final DnsListeners listeners;
   private final LiveRules rules;
   private final UpstreamGroups upstreams;
+  private final RpzFeeds policyZones;
 
-  public ReadinessCheck(DnsListeners listeners, LiveRules rules, UpstreamGroups upstreams) {
+  public ReadinessCheck(DnsListeners listeners, LiveRules rules, UpstreamGroups upstreams, RpzFeeds policyZones) {
+    this.policyZones = policyZones;
     this.listeners = listeners;
     this.rules = rules;
     this.upstreams = upstreams;
@@ -49,6 +55,9 @@ public class ReadinessCheck implements HealthCheck {
                 + (Double.isNaN(latency) ? "" : String.format(" latency=%.1fms", latency))
                 + (upstream.lastError().isEmpty() ? "" : " last-error=" + upstream.lastError()));
       }
+    }
+    for (FeedStatus zone : policyZones.statuses()) {
+      response.withData("rpz " + zone.zone(), PolicyZoneText.of(zone));
     }
     return response.status(listeners.serving() && rules.loaded() && defaultUp).build();
   }

@@ -13,6 +13,8 @@ public enum AnswerSource {
   REWRITTEN("rewritten"),
   BLOCKED("blocked"),
   LOCAL("local"),
+  /** Decided by a policy zone (RPZ): NXDOMAIN, NODATA, local data or TC=1 for TCP-only. */
+  POLICY("policy"),
   FAILED("failed"),
   REFUSED("refused"),
   /** An empty TC=1 answer to a client over its UDP rate, sending it to TCP. */

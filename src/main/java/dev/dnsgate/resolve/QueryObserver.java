@@ -20,7 +20,9 @@ public interface QueryObserver {
     /** From a client outside the access list, with {@code dnsgate.access.denied: drop}. */
     DENIED("denied"),
     /** Over the client's rate, with {@code dnsgate.access.rate-limit.action: drop}. */
-    RATE_LIMITED("rate-limited");
+    RATE_LIMITED("rate-limited"),
+    /** A policy zone's rpz-drop action. */
+    POLICY("policy");
 
     private final String label;
 

@@ -23,6 +23,8 @@ import org.xbill.DNS.Type;
  * @param rcode the answer's rcode name, or null for a forward
  * @param answers the answer section as zone-file text lines (empty for a forward)
  * @param ede the Extended DNS Error code attached, or -1
+ * @param policy the policy-zone record that decided or passed the query, or null
+ * @param note what is sent when it is not an answer with records: a drop, a truncation; or null
  */
 public record Explanation(
     String name,
@@ -37,7 +39,9 @@ public record Explanation(
     String rcode,
     List<String> answers,
     List<String> authority,
-    int ede) {
+    int ede,
+    String policy,
+    String note) {
 
   public static Explanation of(RuleSet rules, Name name, int type, InetAddress client) {
     RuleQuery query = new RuleQuery(name, type, DClass.IN, client);
@@ -46,15 +50,29 @@ public record Explanation(
     String clientText = client == null ? null : client.getHostAddress();
     String action = verdict.rule() == null ? "forward" : verdict.rule().kind();
     String ruleName = verdict.rule() == null ? null : verdict.rule().name();
-    if (verdict.outcome() instanceof Outcome.Answer answer) {
+    Outcome outcome = verdict.outcome();
+    String policy = outcome.policy() != null ? outcome.policy().describe()
+        : verdict.passed() != null ? verdict.passed().describe() : null;
+    String resolved = query.name().toString();
+    String resolvedType = Type.string(query.type());
+    if (outcome instanceof Outcome.Answer answer) {
       Message message = query.revert(answer.message());
-      return new Explanation(name.toString(), Type.string(type), clientText, query.name().toString(),
-          Type.string(query.type()), trace, action, ruleName, null, Rcode.string(message.getRcode()),
-          lines(message, Section.ANSWER), lines(message, Section.AUTHORITY), edeCode(answer.ede()));
+      return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+          ruleName, null, Rcode.string(message.getRcode()), lines(message, Section.ANSWER),
+          lines(message, Section.AUTHORITY), edeCode(answer.ede()), policy, null);
     }
-    String group = ((Outcome.Forward) verdict.outcome()).group();
-    return new Explanation(name.toString(), Type.string(type), clientText, query.name().toString(),
-        Type.string(query.type()), trace, action, ruleName, group, null, List.of(), List.of(), -1);
+    if (outcome instanceof Outcome.Drop) {
+      return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+          ruleName, null, null, List.of(), List.of(), -1, policy, "dropped: no answer is sent");
+    }
+    if (outcome instanceof Outcome.Truncate) {
+      return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+          ruleName, null, Rcode.string(Rcode.NOERROR), List.of(), List.of(), -1, policy,
+          "over UDP an empty answer with TC=1, so the client asks again over TCP; over TCP resolved as usual");
+    }
+    String group = ((Outcome.Forward) outcome).group();
+    return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+        ruleName, group, null, List.of(), List.of(), -1, policy, null);
   }
 
   private static List<String> lines(Message message, int section) {

@@ -107,10 +107,17 @@ public class LiveRules {
 
   private synchronized void load() {
     long start = System.nanoTime();
-    RuleSet set = loader.load(new RuleEnvironment(rulesDir(), lists, upstreamGroups));
+    RuleSet set;
+    try {
+      set = loader.load(new RuleEnvironment(rulesDir(), lists, upstreamGroups));
+    } catch (RuntimeException e) {
+      loader.loadFinished(false);
+      throw e;
+    }
     fingerprint = fingerprint(set);
     listsLoadedAt = System.currentTimeMillis();
     current.set(set.pausedBy(pause)); // the pause outlives the set: a reload neither ends nor extends it
+    loader.loadFinished(true);
     loaded = true;
     LOG.infof("loaded %d rules from %s in %d ms", set.size(), rulesDir().toAbsolutePath(),
         (System.nanoTime() - start) / 1_000_000);

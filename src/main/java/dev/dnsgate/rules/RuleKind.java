@@ -18,4 +18,11 @@ public interface RuleKind {
 
   /** Keys of a rule entry this kind reads, besides name, action, match and comment. */
   Set<String> keys();
+
+  /**
+   * Told after every load of the rule folder, whether its rules replaced the live ones or were
+   * thrown away (a bad edit): a kind that keeps long-lived sources (zone transfers) between loads
+   * stops those that no live rule uses any more.
+   */
+  default void loadFinished(boolean applied) {}
 }

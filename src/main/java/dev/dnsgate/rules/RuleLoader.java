@@ -102,6 +102,11 @@ public class RuleLoader {
     return set.withWarnings(findings.stream().map(LintFinding::line).toList());
   }
 
+  /** Tells every kind that the last {@link #load} was applied, or thrown away. */
+  public void loadFinished(boolean applied) {
+    kinds.values().forEach(k -> k.loadFinished(applied));
+  }
+
   /** The rule files of a folder; a missing folder holds no rules. */
   public static List<Path> ruleFiles(Path dir) {
     if (!Files.isDirectory(dir)) {

@@ -1,5 +1,6 @@
 package dev.dnsgate.rules;
 
+import dev.dnsgate.wire.Transport;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,18 @@ public final class RuleQuery {
   private final int originalType;
   private final int dclass;
   private final InetAddress client;
+  private final Transport transport;
   private Name name;
   private int type;
   private final List<UnaryOperator<Message>> reverters = new ArrayList<>();
 
   public RuleQuery(Name name, int type, int dclass, InetAddress client) {
+    this(name, type, dclass, client, null);
+  }
+
+  /** @param transport how the query came, or null when it is explained rather than received */
+  public RuleQuery(Name name, int type, int dclass, InetAddress client, Transport transport) {
+    this.transport = transport;
     this.originalName = name;
     this.originalType = type;
     this.name = name;
@@ -45,6 +53,11 @@ public final class RuleQuery {
   /** May be null when a rule is explained without a client. */
   public InetAddress client() {
     return client;
+  }
+
+  /** May be null when a rule is explained rather than a query received. */
+  public Transport transport() {
+    return transport;
   }
 
   public Name originalName() {

@@ -15,7 +15,8 @@ import java.util.Set;
  * @param warnings the lint's findings when the rules loaded, as "file:line: warning: what" lines
  * @param pause which block rules are paused: the operator's for the live set, never for others
  */
-public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<String> warnings, BlockingPause pause) {
+public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Rule> responsePolicies,
+    List<String> warnings, BlockingPause pause) {
 
   /** Phase.values() copies its array on every call, and evaluate() runs per query. */
   private static final Phase[] PHASES = Phase.values();
@@ -27,11 +28,20 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
     }
     rules.forEach(r -> byPhase.get(r.phase()).add(r));
     byPhase.replaceAll((p, list) -> List.copyOf(list));
-    return new RuleSet(byPhase, Set.copyOf(inputs), List.of(), BlockingPause.NONE);
+    List<Rule> reviewing = new ArrayList<>();
+    for (Phase phase : PHASES) {
+      byPhase.get(phase).stream().filter(r -> r.action() instanceof ResponsePolicy).forEach(reviewing::add);
+    }
+    return new RuleSet(byPhase, Set.copyOf(inputs), List.copyOf(reviewing), List.of(), BlockingPause.NONE);
   }
 
   public RuleSet withWarnings(List<String> lines) {
-    return new RuleSet(byPhase, inputs, List.copyOf(lines), pause);
+    return new RuleSet(byPhase, inputs, responsePolicies, List.copyOf(lines), pause);
+  }
+
+  /** Whether an answer from upstream must be shown to {@link #responsePolicies()} before it is sent. */
+  public boolean reviewsAnswers(Verdict verdict) {
+    return !responsePolicies.isEmpty() && verdict.allowedBy() == null && verdict.outcome() instanceof Outcome.Forward;
   }
 
   public static RuleSet empty() {
@@ -40,7 +50,7 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
 
   /** The same rules, with block rules subject to this pause (one object per load, not per query). */
   public RuleSet pausedBy(BlockingPause by) {
-    return new RuleSet(byPhase, inputs, warnings, by);
+    return new RuleSet(byPhase, inputs, responsePolicies, warnings, by);
   }
 
   public int size() {
@@ -55,15 +65,16 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
 
   /**
    * Runs the phases in order (see {@link Phase}). In REWRITE the first matching rule rewrites and the
-   * phase ends; an ALLOW match skips BLOCK; a paused block rule is passed over as if it did not
-   * match; the first answer or forward ends the chain. Pure: no
-   * counter moves (the query path counts hits with {@link Verdict#countHits()}).
+   * phase ends; an ALLOW match skips BLOCK, a policy's pass ends it; a paused block rule is passed
+   * over as if it did not match; the first answer, forward, drop or truncation ends the chain. Pure:
+   * no counter moves (the query path counts hits with {@link Verdict#countHits()}).
    *
    * @param trace where to record every step, or null on the hot path
    */
   public Verdict evaluate(RuleQuery query, List<Verdict.Step> trace) {
     Rule rewrittenBy = null;
     Rule allowedBy = null;
+    PolicyMatch passed = null;
     List<Verdict.Step> steps = trace == null ? List.of() : trace;
     for (Phase phase : PHASES) {
       if (phase == Phase.BLOCK && allowedBy != null) {
@@ -84,18 +95,22 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
         if (outcome == null) {
           continue;
         }
-        if (outcome instanceof Outcome.Answer || outcome instanceof Outcome.Forward) {
-          return new Verdict(outcome, rule, rewrittenBy, allowedBy, steps);
+        if (outcome.ends()) {
+          return new Verdict(outcome, rule, rewrittenBy, allowedBy, passed, steps);
         }
-        if (phase == Phase.ALLOW) {
+        if (outcome instanceof Outcome.Pass pass) {
           allowedBy = rule;
-        } else if (phase == Phase.REWRITE) {
-          rewrittenBy = rule;
+          passed = pass.policy();
+        } else if (phase == Phase.ALLOW) {
+          allowedBy = rule;
+        } else {
+          rewrittenBy = rule; // a rewrite, or a policy that sends the query on to another name
+          passed = outcome.policy() != null ? outcome.policy() : passed;
         }
-        break; // a rewrite or an allow ends its phase
+        break; // a rewrite, an allow or a pass ends its phase
       }
     }
-    return new Verdict(new Outcome.Forward(DnsgateConfig.Upstream.DEFAULT_GROUP), null, rewrittenBy, allowedBy, steps);
+    return new Verdict(new Outcome.Forward(DnsgateConfig.Upstream.DEFAULT_GROUP), null, rewrittenBy, allowedBy, passed, steps);
   }
 
   private static String describe(boolean matched, Outcome outcome) {
@@ -105,9 +120,19 @@ public record RuleSet(Map<Phase, List<Rule>> byPhase, Set<Path> inputs, List<Str
     if (outcome == null) {
       return "matched, action did not apply";
     }
+    String policy = outcome.policy() == null ? "" : " (" + outcome.policy().describe() + ")";
     if (outcome instanceof Outcome.Forward forward) {
       return "forward to group " + forward.group();
     }
-    return outcome instanceof Outcome.Answer ? "answered" : "continue";
+    if (outcome instanceof Outcome.Answer) {
+      return "answered" + policy;
+    }
+    if (outcome instanceof Outcome.Drop) {
+      return "dropped" + policy;
+    }
+    if (outcome instanceof Outcome.Truncate) {
+      return "truncated over UDP, the client retries over TCP" + policy;
+    }
+    return outcome instanceof Outcome.Pass ? "passed, no later block rule applies" + policy : "continue";
   }
 }

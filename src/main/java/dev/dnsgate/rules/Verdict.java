@@ -5,13 +5,16 @@ import java.util.List;
 /**
  * What the rule chain decided for one query, and which rules took part.
  *
- * @param outcome an {@link Outcome.Answer} or {@link Outcome.Forward}
+ * @param outcome an outcome that {@link Outcome#ends() ends} the chain
  * @param rule the rule that decided, or null when no rule did (default upstream group)
- * @param rewrittenBy the rule that rewrote the query (the REWRITE phase's one match), or null
- * @param allowedBy the allow rule that skipped the block phase, or null
+ * @param rewrittenBy the rule that rewrote the query (a rewrite, or a policy CNAME to another name), or null
+ * @param allowedBy the allow rule that skipped the block phase (or the policy rule that passed), or null
+ * @param passed the policy record that passed the query (RPZ rpz-passthru) or sent it on to another
+ *     name (an RPZ CNAME), or null
  * @param trace every rule checked, in order; empty unless asked for (explain)
  */
-public record Verdict(Outcome outcome, Rule rule, Rule rewrittenBy, Rule allowedBy, List<Step> trace) {
+public record Verdict(
+    Outcome outcome, Rule rule, Rule rewrittenBy, Rule allowedBy, PolicyMatch passed, List<Step> trace) {
 
   /** One rule checked: did its matcher match, and what did its action do. */
   public record Step(String rule, String kind, String source, boolean matched, String result) {}
@@ -24,6 +27,14 @@ public record Verdict(Outcome outcome, Rule rule, Rule rewrittenBy, Rule allowed
     count(rewrittenBy);
     count(allowedBy);
     count(rule);
+    count(passed);
+    count(outcome.policy());
+  }
+
+  private static void count(PolicyMatch policy) {
+    if (policy != null) {
+      policy.hits().increment();
+    }
   }
 
   private static void count(Rule r) {

@@ -47,6 +47,12 @@ record Decision(String route, String rule, String rewrittenBy, String effect) {
       }
       return new Decision(answer.blocked() ? "block" : "local", rule, rewrittenBy, effect.toString());
     }
+    if (verdict.outcome() instanceof Outcome.Drop) {
+      return new Decision("block", rule, rewrittenBy, "no answer (policy drop)");
+    }
+    if (verdict.outcome() instanceof Outcome.Truncate) {
+      return new Decision("block", rule, rewrittenBy, "TC over UDP (policy tcp-only)");
+    }
     String group = ((Outcome.Forward) verdict.outcome()).group();
     String effect = group;
     if (query.rewritten()) {

@@ -43,6 +43,10 @@ public final class QueryDecoder {
       return new Decoded.Reply(Responses.headerOnlyFormerr(packet), "unparseable: " + e.getMessage());
     }
     Header header = query.getHeader();
+    if (header.getOpcode() == Opcode.NOTIFY && header.getCount(Section.QUESTION) == 1
+        && query.getQuestion() != null) {
+      return new Decoded.Notify(query, transport, client);
+    }
     if (header.getOpcode() != Opcode.QUERY) {
       return reply(query, Rcode.NOTIMP, transport, "opcode " + Opcode.string(header.getOpcode()));
     }

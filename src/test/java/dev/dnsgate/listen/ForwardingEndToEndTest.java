@@ -276,12 +276,24 @@ class ForwardingEndToEndTest {
 
   @Test
   void otherOpcodesGetNotimp() throws Exception {
+    Message update = DnsClient.query("zone.example.test.", Type.SOA);
+    update.getHeader().setOpcode(org.xbill.DNS.Opcode.UPDATE);
+
+    Message response = client.udp(update);
+
+    assertEquals(Rcode.NOTIMP, response.getRcode());
+    assertTrue(DotUpstreamsResource.primary.received().isEmpty(), "nothing forwarded");
+  }
+
+  @Test
+  void notifyForAZoneWeDoNotTransferIsRefusedNotForwarded() throws Exception {
     Message notify = DnsClient.query("zone.example.test.", Type.SOA);
     notify.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
 
     Message response = client.udp(notify);
 
-    assertEquals(Rcode.NOTIMP, response.getRcode());
+    assertEquals(Rcode.REFUSED, response.getRcode(), "NOTIFY is understood (policy zones), but not for this zone");
+    assertEquals(org.xbill.DNS.Opcode.NOTIFY, response.getHeader().getOpcode());
     assertTrue(DotUpstreamsResource.primary.received().isEmpty(), "nothing forwarded");
   }
 

@@ -8,7 +8,7 @@ import org.xbill.DNS.Name;
  * costs one set lookup per label (label-wise, never a scan, and "xads.example" is not "ads.example").
  * Names are compared in lower case; text and wire forms of the same name hash alike.
  */
-final class LabelHash {
+public final class LabelHash {
 
   private static final long ROOT = 0x2545F4914F6CDD1DL;
   private static final int MAX_LABELS = 128;
@@ -16,7 +16,7 @@ final class LabelHash {
   private LabelHash() {}
 
   /** Hashes of {@code name} and its parents: [0] is the name itself, the last is its top-level domain. */
-  static long[] suffixes(Name name) {
+  public static long[] suffixes(Name name) {
     byte[] wire = name.toWireCanonical();
     int[] starts = new int[MAX_LABELS];
     int count = 0;
@@ -33,8 +33,27 @@ final class LabelHash {
     return hashes;
   }
 
+  /**
+   * Hash of {@code name} without its last {@code dropLabels} labels (its zone's origin, say), equal
+   * to the hash {@link #suffixes} gives that shorter name: "ads.example.feed.rpz." minus "feed.rpz."
+   * hashes as "ads.example".
+   */
+  public static long withoutLast(Name name, int dropLabels) {
+    byte[] wire = name.toWireCanonical();
+    int[] starts = new int[MAX_LABELS];
+    int count = 0;
+    for (int pos = 0; wire[pos] != 0; pos += wire[pos] + 1) {
+      starts[count++] = pos;
+    }
+    long h = ROOT;
+    for (int i = count - 1 - dropLabels; i >= 0; i--) {
+      h = combine(h, label(wire, starts[i] + 1, wire[starts[i]]));
+    }
+    return h;
+  }
+
   /** Hash of a name written as text ("ads.example", no trailing dot needed), already lower case. */
-  static long ofText(String lowerCaseName) {
+  public static long ofText(String lowerCaseName) {
     long h = ROOT;
     int end = lowerCaseName.endsWith(".") ? lowerCaseName.length() - 1 : lowerCaseName.length();
     while (end > 0) {

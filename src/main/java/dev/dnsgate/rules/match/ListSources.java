@@ -37,6 +37,16 @@ public final class ListSources {
   /** Lists already read, by file identity; null when every load reads its file (the server). */
   private final Map<String, BlockList> read;
 
+  /** Where downloaded copies are kept. */
+  public Path cacheDir() {
+    return cacheDir;
+  }
+
+  /** How old a copy may get before it is fetched again. */
+  public Duration refresh() {
+    return refresh;
+  }
+
   public ListSources(Path cacheDir, Duration refresh) {
     this(cacheDir, refresh, false);
   }
@@ -60,7 +70,7 @@ public final class ListSources {
 
   /** Reads a list from a file, or from a URL through the cache; blocking, run off the event loop. */
   public BlockList load(String source, Path file) throws IOException {
-    Path path = isUrl(source) ? cached(source) : file;
+    Path path = isUrl(source) ? localCopy(source) : file;
     if (path == null) {
       return new BlockList();
     }
@@ -82,7 +92,11 @@ public final class ListSources {
     }
   }
 
-  private Path cached(String url) {
+  /**
+   * The local copy of a URL, downloaded first when missing or older than the refresh interval; the
+   * last good copy when the download fails; null when there has never been one. Blocking.
+   */
+  public Path localCopy(String url) {
     Path copy = cacheDir.resolve(digest(url) + ".list");
     try {
       if (Files.exists(copy) && Files.getLastModifiedTime(copy).toInstant().isAfter(Instant.now().minus(refresh))) {
@@ -99,9 +113,9 @@ public final class ListSources {
         Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
         Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
-      LOG.infof("downloaded block list %s", url);
+      LOG.infof("downloaded %s", url);
     } catch (IOException e) {
-      LOG.warnf("block list %s: download failed (%s); %s", url, e.getMessage(),
+      LOG.warnf("%s: download failed (%s); %s", url, e.getMessage(),
           Files.exists(copy) ? "serving the last good copy" : "no copy yet, list is empty");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
