@@ -33,7 +33,7 @@ class RuleLoaderTest {
   void everyRuleKindOfTheBuildIsFoundWithoutAList() {
     Set<String> names = RuleKinds.all().stream().map(RuleKind::name).collect(Collectors.toSet());
 
-    assertTrue(names.containsAll(Set.of("rewrite", "allow", "block", "local", "forward")), names.toString());
+    assertTrue(names.containsAll(Set.of("rewrite", "allow", "block", "local", "forward", "rpz")), names.toString());
   }
 
   RuleSet load(String yaml) throws Exception {

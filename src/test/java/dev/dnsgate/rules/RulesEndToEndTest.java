@@ -192,9 +192,9 @@ class RulesEndToEndTest {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
 
     assertEquals(422, response.statusCode());
-    assertEquals("candidate " + candidate + ": " + candidate.resolve("rules.yaml")
-        + ":3: unknown action 'blok' (known: allow, block, forward, local, rewrite)",
-        new JsonObject(response.body()).getString("error"));
+    String error = new JsonObject(response.body()).getString("error");
+    assertTrue(error.startsWith("candidate " + candidate + ": " + candidate.resolve("rules.yaml")
+        + ":3: unknown action 'blok' (known: allow, block, "), error);
   }
 
   @Test

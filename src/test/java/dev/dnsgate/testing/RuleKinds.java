@@ -1,6 +1,10 @@
 package dev.dnsgate.testing;
 
 import dev.dnsgate.rules.RuleKind;
+import dev.dnsgate.rules.rpz.RpzFeeds;
+import dev.dnsgate.rules.rpz.RpzKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Modifier;
@@ -40,6 +44,10 @@ public final class RuleKinds {
   }
 
   private static RuleKind instance(Class<?> type) {
+    if (type == RpzKind.class) {
+      MeterRegistry registry = new SimpleMeterRegistry();
+      return new RpzKind(new RpzFeeds(registry), registry);
+    }
     try {
       return (RuleKind) type.getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
