@@ -103,7 +103,7 @@ public final class BlockList {
       name = name.substring(2);
     }
     try {
-      // IDN.toASCII leaves ASCII labels as they are (up to case), and was the costliest step per line
+      // IDN.toASCII leaves ASCII labels as they are (up to case): skip its nameprep pass for them
       name = isAscii(name) ? name.toLowerCase(Locale.ROOT) : IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
       return null;
