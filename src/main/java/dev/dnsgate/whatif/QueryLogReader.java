@@ -13,6 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -23,38 +29,100 @@ import org.xbill.DNS.Type;
  * cut off mid-line or mixed with other output still replays. Queries the gate answered before the
  * rules (refused clients, rate-limited and minimal ANY answers) are counted apart, as no rule edit
  * changes them. Lines are read with Jackson's streaming parser: only four fields are wanted, and
- * building a map per line would cost more than the replay.
+ * building a map per line would cost more than the replay. One thread reads the file; batches of
+ * lines are parsed and replayed on every core, a few batches at most waiting, so memory stays
+ * bounded whatever the file's size.
  */
 public final class QueryLogReader {
 
   static final Set<String> BEFORE_RULES = Set.of("refused", "rate-limited", "any-minimal");
   static final int EXAMPLES = 5;
+  private static final int BATCH = 2048;
 
   private final JsonFactory json = new JsonFactory();
   private long lines;
-  private long malformed;
-  private long beforeRules;
-  private final List<String> malformedExamples = new ArrayList<>();
+  private final LongAdder malformed = new LongAdder();
+  private final LongAdder beforeRules = new LongAdder();
+  /** The first malformed lines by file and line number, whichever thread found them. */
+  private final TreeMap<Long, String> malformedExamples = new TreeMap<>();
+  private int files;
+
+  /** One batch of lines and the number of its first line. */
+  private record Batch(Path file, long firstLine, List<String> lines) {}
 
   /** Reads one log file into {@code replay}. */
   public void read(Path file, Replay replay) throws IOException {
+    int threads = Runtime.getRuntime().availableProcessors();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(threads * 2), new ThreadPoolExecutor.CallerRunsPolicy());
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    long fileIndex = files++;
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
+      List<String> batch = new ArrayList<>(BATCH);
       long number = 0;
+      long first = 1;
+      String line;
       while ((line = reader.readLine()) != null) {
         number++;
-        if (line.isBlank()) {
-          continue;
+        batch.add(line);
+        if (batch.size() == BATCH) {
+          submit(pool, new Batch(file, first, batch), fileIndex, replay, failure);
+          batch = new ArrayList<>(BATCH);
+          first = number + 1;
         }
-        lines++;
-        try {
-          replayLine(line, replay);
-        } catch (IllegalArgumentException e) {
-          malformed++;
-          if (malformedExamples.size() < EXAMPLES) {
-            malformedExamples.add(file + ":" + number + ": " + e.getMessage());
-          }
-        }
+      }
+      submit(pool, new Batch(file, first, batch), fileIndex, replay, failure);
+    } finally {
+      pool.shutdown();
+      awaitQuietly(pool);
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
+  private void submit(ThreadPoolExecutor pool, Batch batch, long fileIndex, Replay replay,
+      AtomicReference<RuntimeException> failure) {
+    lines += batch.lines().stream().filter(l -> !l.isBlank()).count();
+    pool.execute(() -> {
+      try {
+        replayBatch(batch, fileIndex, replay);
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, e);
+      }
+    });
+  }
+
+  private static void awaitQuietly(ThreadPoolExecutor pool) {
+    try {
+      pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pool.shutdownNow();
+    }
+  }
+
+  private void replayBatch(Batch batch, long fileIndex, Replay replay) {
+    for (int i = 0; i < batch.lines().size(); i++) {
+      String line = batch.lines().get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        replayLine(line, replay);
+      } catch (IllegalArgumentException e) {
+        malformed.increment();
+        long number = batch.firstLine() + i;
+        example((fileIndex << 40) + number, batch.file() + ":" + number + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void example(long order, String text) {
+    synchronized (malformedExamples) {
+      malformedExamples.put(order, text);
+      if (malformedExamples.size() > EXAMPLES) {
+        malformedExamples.pollLastEntry();
       }
     }
   }
@@ -87,7 +155,7 @@ public final class QueryLogReader {
       throw new IllegalArgumentException("not a JSON object");
     }
     if (source != null && BEFORE_RULES.contains(source)) {
-      beforeRules++;
+      beforeRules.increment();
       return;
     }
     if (name == null || name.isEmpty()) {
@@ -130,15 +198,17 @@ public final class QueryLogReader {
   }
 
   public long malformed() {
-    return malformed;
+    return malformed.sum();
   }
 
   public long beforeRules() {
-    return beforeRules;
+    return beforeRules.sum();
   }
 
   /** The first few malformed lines as "file:line: why". */
   public List<String> malformedExamples() {
-    return List.copyOf(malformedExamples);
+    synchronized (malformedExamples) {
+      return List.copyOf(malformedExamples.values());
+    }
   }
 }

@@ -5,16 +5,19 @@ import dev.dnsgate.rules.RuleSet;
 import dev.dnsgate.rules.match.Criteria;
 import java.net.InetAddress;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.xbill.DNS.Name;
 
 /**
  * Runs recorded queries through two rule sets and tallies the ones a client would see answered
  * differently. Identical queries (name, type, and client when any rule looks at clients) are
  * evaluated once: the comparison is remembered for up to {@link #REMEMBERED} distinct queries,
- * beyond which new ones are evaluated each time they come, so memory stays bounded.
+ * beyond which new ones are evaluated each time they come, so memory stays bounded. Safe for several
+ * threads (the rule sets are immutable and evaluation is pure).
  */
 public final class Replay {
 
@@ -31,11 +34,11 @@ public final class Replay {
   private final RuleSet candidate;
   private final boolean byClient;
   /** By {@link Key} for queries given parsed, by their text for query-log lines (parsed only when new). */
-  private final Map<Object, Change> remembered = new HashMap<>();
+  private final Map<Object, Change> remembered = new ConcurrentHashMap<>();
   private final Map<ChangeKind, Tally> tallies = new EnumMap<>(ChangeKind.class);
-  private long replayed;
-  private long changed;
-  private long evaluated;
+  private final LongAdder replayed = new LongAdder();
+  private final LongAdder changed = new LongAdder();
+  private final LongAdder evaluated = new LongAdder();
 
   public Replay(RuleSet current, RuleSet candidate) {
     this.current = current;
@@ -57,11 +60,7 @@ public final class Replay {
 
   public void add(RecordedQuery query) {
     Key key = new Key(query.name(), query.type(), byClient ? query.client() : null);
-    Change change = remembered.get(key);
-    if (change == null) {
-      change = evaluate(key, query);
-    }
-    count(change, query.client() == null ? null : query.client().getHostAddress());
+    count(remembered(key, () -> query), query.client() == null ? null : query.client().getHostAddress());
   }
 
   /**
@@ -73,44 +72,48 @@ public final class Replay {
   public void add(String name, String type, String client) {
     String lowerName = name.toLowerCase(Locale.ROOT);
     String key = byClient ? lowerName + ' ' + type + ' ' + client : lowerName + ' ' + type;
-    Change change = remembered.get(key);
-    if (change == null) {
-      change = evaluate(key, QueryLogReader.query(name, type, client));
-    }
-    count(change, client);
+    count(remembered(key, () -> QueryLogReader.query(name, type, client)), client);
   }
 
-  private Change evaluate(Object key, RecordedQuery query) {
+  /** The comparison for {@code key}, evaluated once while there is room to remember it. */
+  private Change remembered(Object key, Supplier<RecordedQuery> query) {
+    Change change = remembered.get(key);
+    if (change != null) {
+      return change;
+    }
+    if (remembered.size() < REMEMBERED) {
+      return remembered.computeIfAbsent(key, k -> evaluate(query.get()));
+    }
+    return evaluate(query.get());
+  }
+
+  private Change evaluate(RecordedQuery query) {
     Decision before = Decision.of(current, query);
     Decision after = Decision.of(candidate, query);
     ChangeKind kind = before.changeTo(after);
-    Change change = kind == null ? SAME : new Change(kind, before.describe(), after.describe(), query.name());
-    evaluated++;
-    if (remembered.size() < REMEMBERED) {
-      remembered.put(key, change);
-    }
-    return change;
+    evaluated.increment();
+    return kind == null ? SAME : new Change(kind, before.describe(), after.describe(), query.name());
   }
 
   private void count(Change change, String client) {
-    replayed++;
+    replayed.increment();
     if (change != SAME) {
-      changed++;
+      changed.increment();
       tallies.get(change.kind()).add(change.name(), change.before(), change.after(), client);
     }
   }
 
   public long replayed() {
-    return replayed;
+    return replayed.sum();
   }
 
   public long changed() {
-    return changed;
+    return changed.sum();
   }
 
   /** Queries run through both rule sets; the rest were identical to one already run. */
   public long evaluated() {
-    return evaluated;
+    return evaluated.sum();
   }
 
   public Tally tally(ChangeKind kind) {
@@ -119,6 +122,7 @@ public final class Replay {
 
   /** Changed queries as a share of those replayed, 0 to 1. */
   public double changedShare() {
-    return replayed == 0 ? 0 : (double) changed / replayed;
+    long all = replayed();
+    return all == 0 ? 0 : (double) changed() / all;
   }
 }

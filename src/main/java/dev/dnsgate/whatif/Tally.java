@@ -3,15 +3,16 @@ package dev.dnsgate.whatif;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeSet;
 import org.xbill.DNS.Name;
 
 /**
  * The queries of one kind of change, by name. At most {@link #NAMES} names are itemised, so memory
- * stays bounded whatever the log holds; queries for names beyond them are counted only.
+ * stays bounded whatever the log holds; queries for names beyond them are counted only. Safe for the
+ * replay's threads, and the same whatever order the queries come in: a name shows the smallest of
+ * its descriptions and of its clients.
  */
 public final class Tally {
 
@@ -21,9 +22,9 @@ public final class Tally {
   /** One changed name: how many queries, what they got before and after, a few clients that asked. */
   public static final class NameCount {
     private final Name name;
-    private final String before;
-    private final String after;
-    private final Set<String> clients = new LinkedHashSet<>();
+    private String before;
+    private String after;
+    private final TreeSet<String> clients = new TreeSet<>();
     private long queries;
 
     NameCount(Name name, String before, String after) {
@@ -57,7 +58,7 @@ public final class Tally {
   private long queries;
   private long unitemised;
 
-  void add(Name name, String before, String after, String client) {
+  synchronized void add(Name name, String before, String after, String client) {
     queries++;
     NameCount count = names.get(name);
     if (count == null) {
@@ -67,29 +68,35 @@ public final class Tally {
       }
       count = new NameCount(name, before, after);
       names.put(name, count);
+    } else if ((before + after).compareTo(count.before + count.after) < 0) {
+      count.before = before; // one name, several changes (other types, other clients' views)
+      count.after = after;
     }
     count.queries++;
-    if (client != null && count.clients.size() < CLIENTS_PER_NAME) {
+    if (client != null && !count.clients.contains(client)) {
       count.clients.add(client);
+      if (count.clients.size() > CLIENTS_PER_NAME) {
+        count.clients.pollLast();
+      }
     }
   }
 
-  public long queries() {
+  public synchronized long queries() {
     return queries;
   }
 
   /** Distinct names itemised. */
-  public int names() {
+  public synchronized int names() {
     return names.size();
   }
 
   /** Queries for names past the itemised ones (counted in {@link #queries()}, in no top list). */
-  public long unitemised() {
+  public synchronized long unitemised() {
     return unitemised;
   }
 
   /** The names with the most queries, most first (ties by name). */
-  public List<NameCount> top(int n) {
+  public synchronized List<NameCount> top(int n) {
     List<NameCount> all = new ArrayList<>(names.values());
     all.sort(Comparator.comparingLong(NameCount::queries).reversed().thenComparing(NameCount::name));
     return all.subList(0, Math.min(n, all.size()));

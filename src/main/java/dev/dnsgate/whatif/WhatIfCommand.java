@@ -1,5 +1,6 @@
 package dev.dnsgate.whatif;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.rules.RuleFileException;
 import dev.dnsgate.rules.RuleSet;
@@ -8,7 +9,6 @@ import dev.dnsgate.rules.testcases.RuleTestCases;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,21 +170,21 @@ public final class WhatIfCommand {
 
   private WhatIfReport execute() throws IOException {
     OfflineRules loader = new OfflineRules(new ListSources(listCache, Duration.ofHours(24), true), groups, strict);
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    long cpuStart = cpu.getCurrentThreadCpuTime();
+    OperatingSystemMXBean cpu = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = cpu.getProcessCpuTime();
     long start = System.nanoTime();
     RuleSet before = loader.load(current);
     long loadedCurrent = System.nanoTime();
     RuleSet after = loader.load(candidate);
     long loadedCandidate = System.nanoTime();
-    long cpuLoaded = cpu.getCurrentThreadCpuTime();
+    long cpuLoaded = cpu.getProcessCpuTime();
     Replay replay = new Replay(before, after);
     QueryLogReader reader = new QueryLogReader();
     for (Path log : logs) {
       reader.read(log, replay);
     }
     long replayed = System.nanoTime();
-    long cpuReplayed = cpu.getCurrentThreadCpuTime();
+    long cpuReplayed = cpu.getProcessCpuTime();
     List<RuleTestCases.Result> tests = RuleTestCases.run(after, RuleTestCases.read(candidate));
     WhatIfReport.Timings timings = new WhatIfReport.Timings(millis(start, loadedCurrent),
         millis(loadedCurrent, loadedCandidate), millis(loadedCandidate, replayed), millis(cpuStart, cpuLoaded),

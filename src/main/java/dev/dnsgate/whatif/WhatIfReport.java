@@ -27,8 +27,8 @@ public record WhatIfReport(
     Timings timings) {
 
   /**
-   * Milliseconds spent loading each folder and replaying the log, wall-clock and on this thread's
-   * CPU (which a busy machine does not inflate).
+   * Milliseconds spent loading each folder and replaying the log, wall-clock and in CPU time of the
+   * whole process (every core, JIT and GC included; a busy machine does not inflate it).
    */
   public record Timings(long loadCurrent, long loadCandidate, long replay, long cpuLoad, long cpuReplay) {}
 

@@ -2,11 +2,13 @@ package dev.dnsgate.rules.lint;
 
 import dev.dnsgate.rules.Rule;
 import dev.dnsgate.rules.match.Criteria;
+import dev.dnsgate.rules.rewrite.RewriteKind;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Match regexes with a repeated group that itself holds a repeat ({@code (a+)+}, {@code (x*y?)*},
+ * Regexes (of {@code match:} and of rewrites) with a repeated group that itself holds a repeat ({@code (a+)+}, {@code (x*y?)*},
  * {@code (\w+\d*){2,}}): on a name that almost matches, Java's backtracking engine tries exponentially
  * many ways to split it, on the event loop. Alternatives that overlap ({@code (a|a)*}) are not found.
  */
@@ -23,8 +25,15 @@ final class BacktrackingRegexes {
 
   static void check(List<Rule> rules, List<LintFinding> findings) {
     for (Rule rule : rules) {
+      List<Pattern> regexes = new ArrayList<>();
       Criteria c = RuleLint.criteria(rule);
-      for (Pattern regex : c.regexes() == null ? List.<Pattern>of() : c.regexes()) {
+      if (c.regexes() != null) {
+        regexes.addAll(c.regexes());
+      }
+      if (rule.action() instanceof RewriteKind.Rewrite rewrite && rewrite.regex() != null) {
+        regexes.add(rewrite.regex());
+      }
+      for (Pattern regex : regexes) {
         String nested = nestedRepeat(regex.pattern());
         if (nested != null) {
           findings.add(new LintFinding(rule.source(), "rule '" + rule.name() + "': regex '" + regex.pattern()

@@ -1,5 +1,7 @@
 package dev.dnsgate.rules.lint;
 
+import dev.dnsgate.rules.Rule;
+
 /**
  * One lint warning, reported as {@code file:line: warning: what}.
  *
@@ -11,7 +13,8 @@ public record LintFinding(String where, String message) {
     return where + ": warning: " + message;
   }
 
-  static String describe(dev.dnsgate.rules.Rule rule) {
+  /** A rule as findings name it: 'name' (file:line). */
+  static String describe(Rule rule) {
     return "'" + rule.name() + "' (" + rule.source() + ")";
   }
 }

@@ -38,17 +38,30 @@ public class RewriteKind extends RuleKindBase {
     }
     String to = spec.string("to");
     NameMapping mapping;
+    Pattern pattern = null;
     if (spec.has("exact")) {
       mapping = exact(Matchers.name(spec, "exact", spec.string("exact")), Matchers.name(spec, "to", to));
     } else if (spec.has("suffix")) {
       mapping = suffix(Matchers.name(spec, "suffix", spec.string("suffix")), Matchers.name(spec, "to", to));
     } else {
-      Pattern pattern = Matchers.regex(spec, "regex", spec.string("regex"));
+      pattern = Matchers.regex(spec, "regex", spec.string("regex"));
       checkReplacement(spec, to, pattern.matcher("").groupCount());
       mapping = regex(pattern, to);
     }
     int toType = spec.optionalString("to-type").map(t -> type(spec, t)).orElse(-1);
-    return query -> apply(query, mapping, toType);
+    return new Rewrite(mapping, toType, pattern);
+  }
+
+  /**
+   * A rewrite rule's action.
+   *
+   * @param regex the {@code regex:} of a regex rewrite (for the lint), or null
+   */
+  public record Rewrite(NameMapping mapping, int toType, Pattern regex) implements RuleAction {
+    @Override
+    public Outcome apply(RuleQuery query) {
+      return RewriteKind.apply(query, mapping, toType);
+    }
   }
 
   private static Outcome apply(RuleQuery query, NameMapping mapping, int toType) {

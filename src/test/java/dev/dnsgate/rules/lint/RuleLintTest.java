@@ -226,10 +226,18 @@ class RuleLintTest {
           - name: plain
             match: { regex: '^ad[0-9]+\\.example$' }
             action: block
+          - name: evil-rewrite
+            action: rewrite
+            regex: '^((x|y)*)*\\.old\\.test$'
+            to: new.test
         """);
 
-    assertEquals(List.of(at(2, "rule 'evil': regex '^(a+)+\\.example$' repeats a group that holds a repeat ((a+)+),"
-        + " which can backtrack catastrophically on a long name; repeat one or the other, not both")), found);
+    assertEquals(List.of(
+        at(2, "rule 'evil': regex '^(a+)+\\.example$' repeats a group that holds a repeat ((a+)+),"
+            + " which can backtrack catastrophically on a long name; repeat one or the other, not both"),
+        at(11, "rule 'evil-rewrite': regex '^((x|y)*)*\\.old\\.test$' repeats a group that holds a repeat"
+            + " (((x|y)*)*), which can backtrack catastrophically on a long name; repeat one or the other, not both")),
+        found);
   }
 
   @Test
