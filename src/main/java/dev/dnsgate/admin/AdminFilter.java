@@ -65,7 +65,8 @@ public class AdminFilter {
       return;
     }
     SocketAddress peer = ctx.request().connection().remoteAddress();
-    AdminAccess.Decision decision = access.check(address(peer), ctx.request().getHeader("Authorization"));
+    AdminAccess.Decision decision = access.check(address(peer), ctx.request().getHeader("Authorization"),
+        ctx.request().getHeader("Host"), ctx.request().getHeader("Origin"));
     if (decision == AdminAccess.Decision.ALLOWED) {
       ctx.next();
       return;
@@ -89,6 +90,7 @@ public class AdminFilter {
       case MISSING_TOKEN -> "send the admin token as 'Authorization: Bearer TOKEN'";
       case WRONG_TOKEN -> "the admin token is wrong";
       case NOT_LOOPBACK -> "without dnsgate.admin.token the admin API answers loopback peers only";
+      case CROSS_SITE -> "without dnsgate.admin.token the admin API answers pages of this machine only (Host and Origin)";
       case ALLOWED -> throw new IllegalArgumentException("not a refusal");
     };
   }

@@ -11,11 +11,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -23,7 +22,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Feeds the statistics and the recent-queries ring from the query path. On the event loop an answer
- * costs one small {@link Seen} and an offer to a bounded queue; clients are anonymised and everything
+ * costs one small {@link Seen} and a lock-free offer to a bounded queue (the event loop never waits
+ * for the draining thread); clients are anonymised and everything
  * is counted on the feed's own thread, and text is made only when an operator asks. A full queue
  * drops (and counts) rather than slowing queries down.
  */
@@ -31,13 +31,17 @@ import org.xbill.DNS.Type;
 @Singleton
 public class QueryFeed implements QueryObserver {
 
-  private static final int BATCH = 4096;
   /** How stale the statistics may be; the queue holds far more than arrives in this time. */
   private static final long DRAIN_EVERY_MS = 50;
+  private static final int RELEASE_EVERY = 256;
 
   private final boolean enabled;
   private final boolean anonymize;
-  private final BlockingQueue<Seen> queue;
+  /** Lock-free: an offer is a CAS or two, never a lock shared with the draining thread. */
+  private final Queue<Seen> queue = new ConcurrentLinkedQueue<>();
+  /** Bounds the queue; producers may overshoot it by one each, which is harmless. */
+  private final AtomicInteger queued = new AtomicInteger();
+  private final int capacity;
   private final TrafficStats stats;
   private final RecentQueries recent;
   private final LongAdder dropped = new LongAdder();
@@ -48,7 +52,7 @@ public class QueryFeed implements QueryObserver {
     DnsgateConfig.Admin admin = config.admin();
     this.enabled = admin.enabled();
     this.anonymize = admin.anonymizeClients();
-    this.queue = new ArrayBlockingQueue<>(Math.max(1, admin.stats().queue()));
+    this.capacity = Math.max(1, admin.stats().queue());
     this.stats = new TrafficStats(admin.stats().window(), Math.max(1, admin.stats().buckets()),
         Math.max(1, admin.stats().sketchSize()), this::clientText);
     this.recent = new RecentQueries(Math.max(1, admin.recent().size()));
@@ -71,9 +75,12 @@ public class QueryFeed implements QueryObserver {
     }
     Seen seen = new Seen(System.currentTimeMillis(), ctx.client(), ctx.question().getName(),
         ctx.question().getType(), answer.source(), answer.detail(), answer.rcode(), nanos);
-    if (!queue.offer(seen)) {
+    if (queued.get() >= capacity) {
       dropped.increment();
+      return;
     }
+    queued.incrementAndGet();
+    queue.offer(seen);
   }
 
   TrafficStats stats() {
@@ -93,15 +100,22 @@ public class QueryFeed implements QueryObserver {
    * offer never has to wake a parked thread, which would cost the event loop a system call per query.
    */
   private void drain() {
-    List<Seen> batch = new ArrayList<>(BATCH);
     try {
       while (running) {
-        if (queue.drainTo(batch, BATCH) == 0) {
-          Thread.sleep(DRAIN_EVERY_MS);
-          continue;
+        int taken = 0;
+        boolean any = false;
+        for (Seen seen = queue.poll(); seen != null; seen = queue.poll()) {
+          count(seen);
+          any = true;
+          if (++taken == RELEASE_EVERY) { // room for producers while a long stream is drained
+            queued.addAndGet(-taken);
+            taken = 0;
+          }
         }
-        batch.forEach(this::count);
-        batch.clear();
+        queued.addAndGet(-taken);
+        if (!any) {
+          Thread.sleep(DRAIN_EVERY_MS);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class AdminAccessTest {
 
   static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  static final String H = "127.0.0.1:8053";
   static final InetAddress POD = address("10.244.1.7");
   static final InetAddress POD6 = address("fd00::7");
 
@@ -26,25 +27,25 @@ class AdminAccessTest {
   void withoutATokenOnlyLoopbackPeersAreServed() {
     AdminAccess access = new AdminAccess(true, Optional.empty());
 
-    assertEquals(Decision.ALLOWED, access.check(LOOPBACK, null));
-    assertEquals(Decision.ALLOWED, access.check(address("127.0.0.9"), null));
-    assertEquals(Decision.ALLOWED, access.check(address("::1"), null));
-    assertEquals(Decision.NOT_LOOPBACK, access.check(POD, null));
-    assertEquals(Decision.NOT_LOOPBACK, access.check(POD6, "Bearer anything"));
-    assertEquals(Decision.NOT_LOOPBACK, access.check(null, null));
+    assertEquals(Decision.ALLOWED, access.check(LOOPBACK, null, H, null));
+    assertEquals(Decision.ALLOWED, access.check(address("127.0.0.9"), null, H, null));
+    assertEquals(Decision.ALLOWED, access.check(address("::1"), null, H, null));
+    assertEquals(Decision.NOT_LOOPBACK, access.check(POD, null, H, null));
+    assertEquals(Decision.NOT_LOOPBACK, access.check(POD6, "Bearer anything", H, null));
+    assertEquals(Decision.NOT_LOOPBACK, access.check(null, null, H, null));
   }
 
   @Test
   void withATokenEveryPeerMustPresentItLoopbackIncluded() {
     AdminAccess access = new AdminAccess(true, Optional.of("s3cret-token"));
 
-    assertEquals(Decision.ALLOWED, access.check(POD, "Bearer s3cret-token"));
-    assertEquals(Decision.ALLOWED, access.check(POD, "bearer s3cret-token"));
-    assertEquals(Decision.MISSING_TOKEN, access.check(LOOPBACK, null), "a sidecar proxy connects from loopback");
-    assertEquals(Decision.MISSING_TOKEN, access.check(POD, "Basic czNjcmV0LXRva2Vu"));
-    assertEquals(Decision.MISSING_TOKEN, access.check(POD, "Bearer "));
-    assertEquals(Decision.WRONG_TOKEN, access.check(POD, "Bearer s3cret-tokeN"));
-    assertEquals(Decision.WRONG_TOKEN, access.check(POD, "Bearer s3cret-token-and-more"));
+    assertEquals(Decision.ALLOWED, access.check(POD, "Bearer s3cret-token", H, null));
+    assertEquals(Decision.ALLOWED, access.check(POD, "bearer s3cret-token", H, null));
+    assertEquals(Decision.MISSING_TOKEN, access.check(LOOPBACK, null, H, null), "a sidecar proxy connects from loopback");
+    assertEquals(Decision.MISSING_TOKEN, access.check(POD, "Basic czNjcmV0LXRva2Vu", H, null));
+    assertEquals(Decision.MISSING_TOKEN, access.check(POD, "Bearer ", H, null));
+    assertEquals(Decision.WRONG_TOKEN, access.check(POD, "Bearer s3cret-tokeN", H, null));
+    assertEquals(Decision.WRONG_TOKEN, access.check(POD, "Bearer s3cret-token-and-more", H, null));
     assertEquals(401, Decision.WRONG_TOKEN.status());
     assertEquals(403, Decision.NOT_LOOPBACK.status());
   }
@@ -53,7 +54,7 @@ class AdminAccessTest {
   void disabledAdminAnswersNobody() {
     AdminAccess access = new AdminAccess(false, Optional.of("t"));
 
-    assertEquals(Decision.DISABLED, access.check(LOOPBACK, "Bearer t"));
+    assertEquals(Decision.DISABLED, access.check(LOOPBACK, "Bearer t", H, null));
     assertEquals(404, Decision.DISABLED.status());
   }
 
@@ -66,5 +67,21 @@ class AdminAccessTest {
         "/admin/queries", "/dashboards", "/qq", "/anything-added-later"}) {
       assertEquals(false, AdminFilter.open(guarded), guarded);
     }
+  }
+
+  @Test
+  void withoutATokenPagesOfOtherSitesAndRebindingNamesAreRefused() {
+    AdminAccess access = new AdminAccess(true, Optional.empty());
+
+    assertEquals(Decision.ALLOWED, access.check(LOOPBACK, null, "localhost:8053", "http://localhost:8053"));
+    assertEquals(Decision.ALLOWED, access.check(LOOPBACK, null, "[::1]:8053", null));
+    assertEquals(Decision.ALLOWED, access.check(LOOPBACK, null, "127.0.0.1:8053", null), "curl sends no Origin");
+    assertEquals(Decision.CROSS_SITE, access.check(LOOPBACK, null, "127.0.0.1:8053", "https://evil.example"),
+        "a simple POST from another site's page");
+    assertEquals(Decision.CROSS_SITE, access.check(LOOPBACK, null, "rebind.evil.example:8053", null),
+        "a name that resolves to 127.0.0.1");
+    assertEquals(Decision.CROSS_SITE, access.check(LOOPBACK, null, "127.0.0.1:8053", "null"));
+    assertEquals(Decision.ALLOWED, new AdminAccess(true, Optional.of("t"))
+        .check(POD, "Bearer t", "dnsgate.example:8053", "https://grafana.example"), "the token is enough");
   }
 }
