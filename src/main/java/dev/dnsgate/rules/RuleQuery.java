@@ -17,11 +17,18 @@ public final class RuleQuery {
   private final int originalType;
   private final int dclass;
   private final InetAddress client;
+  private final String clientName;
   private Name name;
   private int type;
   private final List<UnaryOperator<Message>> reverters = new ArrayList<>();
 
   public RuleQuery(Name name, int type, int dclass, InetAddress client) {
+    this(name, type, dclass, client, null);
+  }
+
+  /** A query from a client that named itself over DoT or DoH (dev.dnsgate.wire.ClientName). */
+  public RuleQuery(Name name, int type, int dclass, InetAddress client, String clientName) {
+    this.clientName = clientName;
     this.originalName = name;
     this.originalType = type;
     this.name = name;
@@ -45,6 +52,11 @@ public final class RuleQuery {
   /** May be null when a rule is explained without a client. */
   public InetAddress client() {
     return client;
+  }
+
+  /** The client's own name, lower case, or null: plain DNS clients and DoT/DoH clients that gave none. */
+  public String clientName() {
+    return clientName;
   }
 
   public Name originalName() {
