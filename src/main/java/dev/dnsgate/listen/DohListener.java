@@ -6,7 +6,7 @@ import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.IpLiteral;
 import dev.dnsgate.wire.TtlPatcher;
 import dev.dnsgate.wire.Transport;
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 
@@ -51,7 +50,8 @@ final class DohListener implements Listener {
   private final String serverName;
   private final int maxUriLength;
   private final boolean tls;
-  private final Map<Integer, LongAdder> rejected = new TreeMap<>();
+  /** HTTP errors by status; Counters (looked up in the registry) rather than function counters over our own fields. */
+  private volatile Map<Integer, Counter> rejected = Map.of();
   private volatile boolean draining;
 
   private DohListener(Vertx vertx, DnsgateConfig.Listen listen, QueryPipeline pipeline, ServerTls serverTls,
@@ -63,7 +63,6 @@ final class DohListener implements Listener {
     this.serverName = listen.tls().serverName().orElse(null);
     this.maxUriLength = listen.doh().maxUriLength();
     this.tls = serverTls != null;
-    STATUSES.forEach(s -> rejected.put(s, new LongAdder()));
     HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
         .setIdleTimeout((int) limits.idleTimeout().toMillis())
@@ -238,7 +237,10 @@ final class DohListener implements Listener {
     if (response.ended() || response.closed()) {
       return;
     }
-    rejected.get(status).increment();
+    Counter counter = rejected.get(status);
+    if (counter != null) {
+      counter.increment();
+    }
     response.setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8");
     if (request.version() != HttpVersion.HTTP_2 && !request.isEnded()) {
       response.putHeader("Connection", "close"); // the rest of an unread HTTP/1 body cannot be skipped safely
@@ -254,9 +256,12 @@ final class DohListener implements Listener {
   @Override
   public void registerMeters(MeterRegistry registry) {
     caps.registerMeters(registry, "dnsgate.doh", "DoH");
-    rejected.forEach((status, count) -> FunctionCounter.builder("dnsgate.doh.rejected", count, LongAdder::sum)
-        .tag("status", String.valueOf(status))
-        .description("DoH requests answered with an HTTP error instead of a DNS message").register(registry));
+    Map<Integer, Counter> counters = new TreeMap<>();
+    for (int status : STATUSES) {
+      counters.put(status, Counter.builder("dnsgate.doh.rejected").tag("status", String.valueOf(status))
+          .description("DoH requests answered with an HTTP error instead of a DNS message").register(registry));
+    }
+    rejected = counters;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.dnsgate.ops;
 import dev.dnsgate.rules.Explanation;
 import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.Verdict;
+import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * {@code GET /rules/explain?name=...&type=A&client=10.1.2.3}: which rules were checked, which one
+ * {@code GET /rules/explain?name=...&type=A&client=10.1.2.3&client-name=laptop}: which rules were checked, which one
  * decided, and the response that would be sent, as JSON; nothing is forwarded. {@code POST
  * /rules/reload} reloads the rules now (also done automatically when files change).
  */
@@ -42,6 +43,7 @@ public class ExplainRoute {
     String nameText = ctx.request().getParam("name");
     String typeText = ctx.request().getParam("type", "A");
     String clientText = ctx.request().getParam("client");
+    String clientNameText = ctx.request().getParam("client-name");
     if (nameText == null || nameText.isBlank()) {
       badRequest(ctx, "name is required, e.g. /rules/explain?name=www.example.com&type=A");
       return;
@@ -60,7 +62,12 @@ public class ExplainRoute {
       badRequest(ctx, e.getMessage());
       return;
     }
-    Explanation e = Explanation.of(rules.current(), name, type, client);
+    String clientName = clientNameText == null ? null : ClientName.valid(clientNameText);
+    if (clientNameText != null && clientName == null) {
+      badRequest(ctx, "'" + clientNameText + "' is not a client name: 1-63 letters, digits and inner hyphens");
+      return;
+    }
+    Explanation e = Explanation.of(rules.current(), name, type, client, clientName);
     JsonArray checked = new JsonArray();
     for (Verdict.Step step : e.checked()) {
       checked.add(new JsonObject().put("rule", step.rule()).put("action", step.kind())
@@ -68,7 +75,8 @@ public class ExplainRoute {
     }
     JsonObject decision = new JsonObject().put("action", e.action()).put("rule", e.rule());
     JsonObject body = new JsonObject()
-        .put("query", new JsonObject().put("name", e.name()).put("type", e.type()).put("client", e.client()))
+        .put("query", new JsonObject().put("name", e.name()).put("type", e.type()).put("client", e.client())
+            .put("client-name", e.clientName()))
         .put("resolved", new JsonObject().put("name", e.resolvedName()).put("type", e.resolvedType()))
         .put("checked", checked)
         .put("decision", decision);

@@ -28,6 +28,7 @@ public record Explanation(
     String name,
     String type,
     String client,
+    String clientName,
     String resolvedName,
     String resolvedType,
     List<Verdict.Step> checked,
@@ -40,7 +41,12 @@ public record Explanation(
     int ede) {
 
   public static Explanation of(RuleSet rules, Name name, int type, InetAddress client) {
-    RuleQuery query = new RuleQuery(name, type, DClass.IN, client);
+    return of(rules, name, type, client, null);
+  }
+
+  /** As a query from a DoT/DoH client that named itself {@code clientName} (null: no name). */
+  public static Explanation of(RuleSet rules, Name name, int type, InetAddress client, String clientName) {
+    RuleQuery query = new RuleQuery(name, type, DClass.IN, client, clientName);
     List<Verdict.Step> trace = new ArrayList<>();
     Verdict verdict = rules.evaluate(query, trace);
     String clientText = client == null ? null : client.getHostAddress();
@@ -48,12 +54,12 @@ public record Explanation(
     String ruleName = verdict.rule() == null ? null : verdict.rule().name();
     if (verdict.outcome() instanceof Outcome.Answer answer) {
       Message message = query.revert(answer.message());
-      return new Explanation(name.toString(), Type.string(type), clientText, query.name().toString(),
+      return new Explanation(name.toString(), Type.string(type), clientText, clientName, query.name().toString(),
           Type.string(query.type()), trace, action, ruleName, null, Rcode.string(message.getRcode()),
           lines(message, Section.ANSWER), lines(message, Section.AUTHORITY), edeCode(answer.ede()));
     }
     String group = ((Outcome.Forward) verdict.outcome()).group();
-    return new Explanation(name.toString(), Type.string(type), clientText, query.name().toString(),
+    return new Explanation(name.toString(), Type.string(type), clientText, clientName, query.name().toString(),
         Type.string(query.type()), trace, action, ruleName, group, null, List.of(), List.of(), -1);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.testing.DnsClient;
+import dev.dnsgate.testing.DotUpstreamsResource;
 import dev.dnsgate.testing.EncryptedListenersResource;
 import dev.dnsgate.testing.Eventually;
 import dev.dnsgate.testing.ScriptedDotServer;
@@ -44,7 +45,7 @@ import org.xbill.DNS.Type;
 
 /** The DoH listener with real clients: java.net.http.HttpClient (HTTP/2, HTTP/1.1) and curl. */
 @QuarkusTest
-@QuarkusTestResource(EncryptedListenersResource.class)
+@QuarkusTestResource(value = EncryptedListenersResource.class, restrictToAnnotatedClass = true)
 class DohListenerEndToEndTest {
 
   private static final HttpClient H2 = TlsClients.http(HttpClient.Version.HTTP_2);
@@ -56,7 +57,7 @@ class DohListenerEndToEndTest {
 
   @BeforeEach
   void setUp() {
-    EncryptedListenersResource.resetAll();
+    DotUpstreamsResource.resetAll();
     cache.flush();
   }
 
@@ -143,6 +144,7 @@ class DohListenerEndToEndTest {
 
   @Test
   void badRequestsGetTheirStatusAndNeverAnHtmlPage() throws Exception {
+    double unsupportedBefore = rejected(415);
     for (HttpClient client : new HttpClient[] {H2, H1}) {
       assertPlainError(get(client, "/dns-query"), 400);
       assertPlainError(get(client, "/dns-query?dns=%21%21%21"), 400);
@@ -161,7 +163,12 @@ class DohListenerEndToEndTest {
       assertPlainError(get(client, "/q/health"), 404);
       assertPlainError(get(client, "/dns-query/not_a_name"), 400);
     }
-    assertTrue(registry.find("dnsgate.doh.rejected").tag("status", "415").functionCounter().count() >= 2);
+    assertEquals(unsupportedBefore + 2, rejected(415));
+  }
+
+  private double rejected(int status) {
+    return registry.find("dnsgate.doh.rejected").tag("status", String.valueOf(status)).counters().stream()
+        .mapToDouble(Counter::count).sum();
   }
 
   @Test
@@ -222,7 +229,37 @@ class DohListenerEndToEndTest {
         TestFiles.tls("test-ca.pem"), "--doh-url", uri("/dns-query").toString(), "http://curl-doh.example.test:9/");
     assertTrue(out.contains("192.0.2.1"), out);
     Eventually.await("the DoH query reached the upstream",
-        () -> EncryptedListenersResource.primary.received().stream()
+        () -> DotUpstreamsResource.primary.received().stream()
             .anyMatch(m -> m.getQuestion().getName().toString().equals("curl-doh.example.test.")), 5000);
+  }
+
+  private int rcodeVia(String path, String name) throws Exception {
+    HttpResponse<byte[]> response = post(H2, path, "application/dns-message", DnsClient.query(name, Type.A).toWire());
+    assertEquals(200, response.statusCode());
+    return new Message(response.body()).getRcode();
+  }
+
+  @Test
+  void theDohPathNamesTheClientInRules() throws Exception {
+    // e2e.yaml blocks games.e2e.test for clients named kids-*
+    assertEquals(Rcode.NXDOMAIN, rcodeVia("/dns-query/Kids-Phone", "play.games.e2e.test."));
+    assertEquals(Rcode.NOERROR, rcodeVia("/dns-query/laptop", "play.games.e2e.test."));
+    assertEquals(Rcode.NOERROR, rcodeVia("/dns-query", "play.games.e2e.test."));
+  }
+
+  @Test
+  void theServerNameACurlClientAsksForNamesItOverDoh(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(DotListenerEndToEndTest.onPath("curl"), "curl is not installed: skipping the SNI client-name check");
+    Message query = DnsClient.query("play.games.e2e.test.", Type.A);
+    Path out = dir.resolve("answer.bin");
+    for (String host : new String[] {"kids-laptop.dns.test", "laptop.dns.test"}) {
+      int port = listeners.dohPort();
+      String status = run(20, "curl", "-sS", "--http2", "--cacert", TestFiles.tls("test-ca.pem"),
+          "--resolve", host + ":" + port + ":127.0.0.1", "-o", out.toString(), "-w", "%{http_code}",
+          "https://" + host + ":" + port + "/dns-query?dns=" + base64url(query));
+      assertEquals("200", status);
+      int expected = host.startsWith("kids-") ? Rcode.NXDOMAIN : Rcode.NOERROR;
+      assertEquals(expected, new Message(Files.readAllBytes(out)).getRcode(), host);
+    }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.testing.DnsClient;
+import dev.dnsgate.testing.DotUpstreamsResource;
 import dev.dnsgate.testing.EncryptedListenersResource;
 import dev.dnsgate.testing.Eventually;
 import dev.dnsgate.testing.ScriptedDotServer;
@@ -41,7 +42,7 @@ import org.xbill.DNS.Type;
 
 /** The DoT listener with real clients (JDK TLS, kdig): the whole pipeline, framing, certificate renewal. */
 @QuarkusTest
-@QuarkusTestResource(EncryptedListenersResource.class)
+@QuarkusTestResource(value = EncryptedListenersResource.class, restrictToAnnotatedClass = true)
 class DotListenerEndToEndTest {
 
   @Inject DnsListeners listeners;
@@ -50,7 +51,7 @@ class DotListenerEndToEndTest {
 
   @BeforeEach
   void setUp() {
-    EncryptedListenersResource.resetAll();
+    DotUpstreamsResource.resetAll();
     cache.flush();
   }
 
@@ -206,6 +207,21 @@ class DotListenerEndToEndTest {
     assertEquals(0, kdig.exitValue(), out);
     assertTrue(out.contains("NOERROR") && out.contains("192.0.2.1"), out);
     assertTrue(out.contains("TLS"), out);
+  }
+
+  private int rcodeOverDot(String serverName, String name) throws Exception {
+    try (DotSession dot = TlsClients.dot(listeners.dotPort(), serverName)) {
+      dot.send(DnsClient.query(name, Type.A).toWire());
+      return new Message(dot.receive()).getRcode();
+    }
+  }
+
+  @Test
+  void theNameAClientAsksForNamesItInRules() throws Exception {
+    // e2e.yaml blocks games.e2e.test for clients named kids-*; *.dns.test is in the certificate
+    assertEquals(Rcode.NXDOMAIN, rcodeOverDot("kids-tablet.dns.test", "play.games.e2e.test."));
+    assertEquals(Rcode.NOERROR, rcodeOverDot("laptop.dns.test", "play.games.e2e.test."));
+    assertEquals(Rcode.NOERROR, rcodeOverDot("dns.test", "play.games.e2e.test."));
   }
 
   static boolean onPath(String tool) {

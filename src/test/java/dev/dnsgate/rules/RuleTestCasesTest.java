@@ -60,6 +60,16 @@ class RuleTestCasesTest {
     }
   }
 
+  /** A client name as the listeners would pass it: validated, lower case. */
+  private static String clientName(Object text) {
+    if (text == null) {
+      return null;
+    }
+    String name = dev.dnsgate.wire.ClientName.valid(String.valueOf(text));
+    assertTrue(name != null, "'" + text + "' is a valid client name");
+    return name;
+  }
+
   @SuppressWarnings("unchecked")
   private static void check(RuleSet rules, Map<String, Object> testCase) throws Exception {
     Map<String, Object> query = (Map<String, Object>) testCase.get("query");
@@ -69,7 +79,8 @@ class RuleTestCasesTest {
     Explanation e = Explanation.of(rules,
         Name.fromString(String.valueOf(query.get("name")), Name.root),
         Type.value(String.valueOf(query.getOrDefault("type", "A"))),
-        client == null ? null : InetAddress.getByName(String.valueOf(client)));
+        client == null ? null : InetAddress.getByName(String.valueOf(client)),
+        clientName(query.get("client-name")));
     if (expect.containsKey("action")) {
       assertEquals(expect.get("action"), e.action(), "action; rules checked: " + e.checked());
     }

@@ -5,15 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The scripted DoT upstreams of {@link DotUpstreamsResource}, plus the DoT and DoH listeners on free
+ * With the scripted upstreams of {@link DotUpstreamsResource} (applied to every test), the DoT and DoH listeners on free
  * ports, presenting dns.test (with *.dns.test, for client names) from copies of the test files in a
  * temporary folder, so that a test can renew the certificate by replacing them.
  */
-public class EncryptedListenersResource extends DotUpstreamsResource {
+public class EncryptedListenersResource implements QuarkusTestResourceLifecycleManager {
 
   public static Path certFile;
   public static Path keyFile;
@@ -21,7 +22,7 @@ public class EncryptedListenersResource extends DotUpstreamsResource {
 
   @Override
   public Map<String, String> start() {
-    Map<String, String> config = new HashMap<>(super.start());
+    Map<String, String> config = new HashMap<>();
     try {
       dir = Files.createTempDirectory("dnsgate-listener-tls");
       certFile = dir.resolve("server.pem");
@@ -65,7 +66,6 @@ public class EncryptedListenersResource extends DotUpstreamsResource {
 
   @Override
   public void stop() {
-    super.stop();
     try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
         Files.deleteIfExists(f);
