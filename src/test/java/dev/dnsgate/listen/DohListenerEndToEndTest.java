@@ -45,7 +45,7 @@ import org.xbill.DNS.Type;
 
 /** The DoH listener with real clients: java.net.http.HttpClient (HTTP/2, HTTP/1.1) and curl. */
 @QuarkusTest
-@QuarkusTestResource(value = EncryptedListenersResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(EncryptedListenersResource.class)
 class DohListenerEndToEndTest {
 
   private static final HttpClient H2 = TlsClients.http(HttpClient.Version.HTTP_2);

@@ -42,7 +42,7 @@ import org.xbill.DNS.Type;
 
 /** The DoT listener with real clients (JDK TLS, kdig): the whole pipeline, framing, certificate renewal. */
 @QuarkusTest
-@QuarkusTestResource(value = EncryptedListenersResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(EncryptedListenersResource.class)
 class DotListenerEndToEndTest {
 
   @Inject DnsListeners listeners;

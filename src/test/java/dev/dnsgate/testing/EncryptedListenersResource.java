@@ -10,7 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * With the scripted upstreams of {@link DotUpstreamsResource} (applied to every test), the DoT and DoH listeners on free
+ * Like {@link DotUpstreamsResource}, applied to every Quarkus test (one application for all of them,
+ * so meters and ports stay those of one run): the DoT and DoH listeners on free
  * ports, presenting dns.test (with *.dns.test, for client names) from copies of the test files in a
  * temporary folder, so that a test can renew the certificate by replacing them.
  */
