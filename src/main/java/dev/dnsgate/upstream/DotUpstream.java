@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
  * their in-flight cap. A server that health marks down is probed in the background until it
  * answers again.
  */
-public final class DotUpstream {
+public final class DotUpstream implements GroupServer {
 
   private static final Logger LOG = Logger.getLogger(DotUpstream.class);
   /**
@@ -57,7 +57,8 @@ public final class DotUpstream {
    * Sends one query. A failure on a connection that had already carried answers may only mean the
    * server closed it while idle, so that case is retried once on a fresh connection.
    */
-  CompletableFuture<UpstreamAnswer> exchange(OutboundQuery query, long timeoutMs) {
+  @Override
+  public CompletableFuture<UpstreamAnswer> exchange(OutboundQuery query, long timeoutMs) {
     long start = System.nanoTime();
     DotConnection connection = pick();
     if (connection == null) {
@@ -155,8 +156,8 @@ public final class DotUpstream {
             });
   }
 
-  /** Opens one connection ahead of the first query, so that it does not pay for the handshake. */
-  void connect() {
+  @Override
+  public void connect() {
     if (pool.isEmpty()) {
       open();
     }
@@ -166,33 +167,44 @@ public final class DotUpstream {
     return server;
   }
 
+  @Override
+  public String label() {
+    return server.label();
+  }
+
+  @Override
   public boolean isUp() {
     return health.isUp();
   }
 
-  /** Moving average of answer latency in milliseconds; NaN before the first answer. */
+  @Override
   public double latencyMillis() {
     return health.latencyMillis();
   }
 
+  @Override
   public String lastError() {
     return health.lastError();
   }
 
+  @Override
   public UpstreamStats stats() {
     return stats;
   }
 
+  @Override
   public int openConnections() {
     return (int) pool.stream().filter(DotConnection::isEstablished).count();
   }
 
   /** Queries sent and not yet answered, over all connections (bounded by connections x their cap). */
+  @Override
   public int inFlight() {
     return pool.stream().mapToInt(DotConnection::inFlight).sum();
   }
 
-  void close() {
+  @Override
+  public void close() {
     closed = true;
     vertx.cancelTimer(idleTimer);
     pool.forEach(DotConnection::close);

@@ -199,7 +199,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     ScriptedDotServer first = server("dot.test");
     ScriptedDotServer second = server("dot.test");
     group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(first, second));
-    DotUpstream primary = group.upstreams().get(0);
+    GroupServer primary = group.upstreams().get(0);
     first.stop();
 
     resolve("a.example.test.");
