@@ -48,8 +48,9 @@ class DohUpstreamTest extends UpstreamTestBase {
     List<UpstreamServer> servers = java.util.Arrays.stream(entries).map(UpstreamServer::parse).toList();
     return new UpstreamGroup(vertx, new EventLoops(vertx), Settings.upstream(servers, u -> {
       u.pins = pins;
-      u.attemptTimeout = Duration.ofMillis(1000);
-      u.totalTimeout = Duration.ofMillis(2500);
+      // generous: a cold JVM's first TLS and HTTP/2 set-up on a busy machine took over a second
+      u.attemptTimeout = Duration.ofSeconds(3);
+      u.totalTimeout = Duration.ofSeconds(6);
       u.failuresBeforeDown = 2;
       u.probeInterval = Duration.ofMillis(50);
     }));
@@ -73,17 +74,18 @@ class DohUpstreamTest extends UpstreamTestBase {
   void queriesGoAsHttp2StreamsOverFewConnections() throws Exception {
     ScriptedDohServer server = doh();
     group = group(Map.of(), entry(server, "dot.test"));
+    resolve("first.example.test."); // the connection exists before the burst
     List<CompletableFuture<UpstreamAnswer>> answers = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       answers.add(group.resolve(UpstreamTestSupport.outbound(DnsClient.query("s" + i + ".example.test.", Type.A))));
     }
     for (CompletableFuture<UpstreamAnswer> answer : answers) {
-      ARecord a = (ARecord) DnsClient.firstAnswer(answer.get(5, TimeUnit.SECONDS).message());
+      ARecord a = (ARecord) DnsClient.firstAnswer(answer.get(10, TimeUnit.SECONDS).message());
       assertEquals("192.0.2.1", a.getAddress().getHostAddress());
     }
-    assertEquals(100, server.received().size());
+    assertEquals(101, server.received().size());
     assertTrue(server.versions().stream().allMatch(v -> v == HttpVersion.HTTP_2), server.versions().toString());
-    assertTrue(server.connections() <= 2, server.connections() + " connections for 100 queries");
+    assertTrue(server.connections() <= 2, server.connections() + " connections for 101 queries");
   }
 
   @Test
