@@ -34,7 +34,6 @@ final class ServerTls implements AutoCloseable {
   private final long handshakeTimeoutMillis;
   private final RenewableKeyManager keys;
   private final ScheduledExecutorService watcher;
-  private volatile ServerCertificate current;
   /** Fingerprint of the files last looked at, good or bad: a broken pair is reported once, not every poll. */
   private volatile String seen;
 
@@ -43,7 +42,6 @@ final class ServerTls implements AutoCloseable {
     this.vertx = vertx;
     this.certFile = certFile;
     this.keyFile = keyFile;
-    this.current = first;
     this.keys = new RenewableKeyManager(first.keyManager());
     this.seen = first.fingerprint();
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
@@ -101,10 +99,6 @@ final class ServerTls implements AutoCloseable {
     return null;
   }
 
-  ServerCertificate current() {
-    return current;
-  }
-
   /** Checks the files now; true when a new certificate was taken. Also run by the watcher thread. */
   boolean reloadIfChanged() {
     String fingerprint;
@@ -120,7 +114,6 @@ final class ServerTls implements AutoCloseable {
     try {
       ServerCertificate next = ServerCertificate.load(vertx, certFile, keyFile);
       keys.use(next.keyManager());
-      current = next;
       LOG.infof("TLS certificate reloaded: %s", next);
       return true;
     } catch (ServerCertificate.Problem e) {
