@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the packaged dnsgate the way ../shared/bench/compare.sh expects (its PROXY_CMD): in the
 # foreground, on $PORT, forwarding to $UPSTREAM_ADDR (TLS name $UPSTREAM_NAME, CA $UPSTREAM_CA), with
-# rules for the local (hosts file $LOCAL_RECORDS) and blocked-1m ($BLOCKLIST) scenarios.
+# rules for the local (hosts file $LOCAL_RECORDS) and blocked-1m ($BLOCKLIST) scenarios. With ENC=1,
+# compare.sh also passes DOT_PORT_CLIENT / DOH_PORT_CLIENT and TLS_CERT / TLS_KEY: DoT and DoH for
+# clients are then enabled on those ports with that certificate (dot-hit, doh-hit).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RULES="$(mktemp -d /tmp/dnsgate-bench-rules.XXXXXX)"
@@ -15,8 +17,18 @@ rules:
       list: $BLOCKLIST
     action: block
 YAML
+ENC_OPTS=()
+if [ -n "${DOT_PORT_CLIENT:-}${DOH_PORT_CLIENT:-}" ]; then
+  ENC_OPTS+=(-Ddnsgate.listen.tls.cert-file="$TLS_CERT" -Ddnsgate.listen.tls.key-file="$TLS_KEY")
+fi
+if [ -n "${DOT_PORT_CLIENT:-}" ]; then
+  ENC_OPTS+=(-Ddnsgate.listen.dot.enabled=true -Ddnsgate.listen.dot.port="$DOT_PORT_CLIENT")
+fi
+if [ -n "${DOH_PORT_CLIENT:-}" ]; then
+  ENC_OPTS+=(-Ddnsgate.listen.doh.enabled=true -Ddnsgate.listen.doh.port="$DOH_PORT_CLIENT")
+fi
 exec java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} \
   -Ddnsgate.listen.port="$PORT" \
   -Ddnsgate.upstream.servers="$UPSTREAM_ADDR#$UPSTREAM_NAME" -Ddnsgate.upstream.ca-file="$UPSTREAM_CA" \
-  -Ddnsgate.rules.dir="$RULES" -Dquarkus.http.port=0 ${PROXY_EXTRA_OPTS:-} \
+  -Ddnsgate.rules.dir="$RULES" -Dquarkus.http.port=0 "${ENC_OPTS[@]}" ${PROXY_EXTRA_OPTS:-} \
   -jar "$ROOT/target/quarkus-app/quarkus-run.jar"

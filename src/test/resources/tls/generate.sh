@@ -8,11 +8,11 @@ ca() {  # ca NAME
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
     -subj "/CN=dnsgate $1" -keyout "$1.key" -out "$1.pem" 2>/dev/null
 }
-leaf() {  # leaf FILE CN CA [extra openssl x509 args]
+leaf() {  # leaf FILE CN CA [extra openssl x509 args]; SAN_EXTRA adds names, e.g. ",DNS:*.dns.test"
   local file=$1 cn=$2 signer=$3; shift 3
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$cn" \
     -keyout "$file.key" -out "$file.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:%s,IP:127.0.0.1\n' "$cn" > "$file.ext"
+  printf 'subjectAltName=DNS:%s%s,IP:127.0.0.1\n' "$cn" "${SAN_EXTRA:-}" > "$file.ext"
   openssl x509 -req -in "$file.csr" -CA "$signer.pem" -CAkey "$signer.key" -CAcreateserial \
     -extfile "$file.ext" -out "$file.pem" "$@" 2>/dev/null
   rm -f "$file.csr" "$file.ext"
@@ -22,6 +22,10 @@ ca rogue-ca
 leaf dot.test dot.test test-ca -days 3650
 leaf wrong.test wrong.test test-ca -days 3650
 leaf rogue-dot.test dot.test rogue-ca -days 3650
+# The DoT/DoH listeners' own certificate, a wildcard below it for client names (laptop.dns.test), and
+# its renewal (same names, new key) for the rotation tests.
+SAN_EXTRA=",DNS:*.dns.test" leaf dns.test dns.test test-ca -days 3650
+SAN_EXTRA=",DNS:*.dns.test" leaf renewed-dns.test dns.test test-ca -days 3650
 rm -f ./*.srl
 # An expired dot.test certificate (valid 2020-01-01 for 30 days), signed by the test CA: openssl 3.0
 # cannot back-date, keytool can.

@@ -3,7 +3,7 @@ package dev.dnsgate.admin;
 import dev.dnsgate.ops.UpstreamState;
 import dev.dnsgate.rules.BlockingPause;
 import dev.dnsgate.rules.LiveRules;
-import dev.dnsgate.upstream.DotUpstream;
+import dev.dnsgate.upstream.GroupServer;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamGroups;
 import io.vertx.core.json.JsonArray;
@@ -65,9 +65,9 @@ public class StatsRoute {
   private JsonArray servers() {
     JsonArray servers = new JsonArray();
     for (Map.Entry<String, UpstreamGroup> group : upstreams.get().all().entrySet()) {
-      for (DotUpstream u : group.getValue().upstreams()) {
+      for (GroupServer u : group.getValue().upstreams()) {
         double latency = u.latencyMillis();
-        servers.add(new JsonObject().put("group", group.getKey()).put("server", u.server().label())
+        servers.add(new JsonObject().put("group", group.getKey()).put("server", u.label())
             .put("state", UpstreamState.of(u)).put("latency_ms", Double.isNaN(latency) ? null : latency));
       }
     }

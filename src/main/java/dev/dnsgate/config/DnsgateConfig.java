@@ -194,7 +194,7 @@ public interface DnsgateConfig {
     }
   }
 
-  /** Where clients reach us: one address and port for both UDP and TCP. */
+  /** Where clients reach us: one address and port for both UDP and TCP, and optionally DoT and DoH. */
   interface Listen {
     String address();
 
@@ -245,6 +245,70 @@ public interface DnsgateConfig {
 
     /** On shutdown, how long queries already received may take to finish before sockets close. */
     Duration shutdownGrace();
+
+    /** The certificate of the DoT and DoH listeners. */
+    Tls tls();
+
+    Dot dot();
+
+    Doh doh();
+
+    interface Tls {
+      /** PEM file: the server certificate first, then the intermediates. */
+      Optional<String> certFile();
+
+      /** PEM file: the private key of the server certificate (PKCS#8, PKCS#1 or SEC1, unencrypted). */
+      Optional<String> keyFile();
+
+      /** How often both files are checked for a renewed certificate. */
+      Duration reloadInterval();
+
+      /**
+       * The name the certificate is for, e.g. {@code dns.example.org}: a client asking (SNI) for
+       * {@code laptop.dns.example.org} is named {@code laptop} in rules. Unset: no names from SNI.
+       */
+      Optional<String> serverName();
+    }
+
+    /**
+     * DNS over TLS (RFC 7858) for clients: the framing, caps and timeouts of {@code tcp}, inside TLS
+     * with the certificate of {@code tls}.
+     */
+    interface Dot {
+      boolean enabled();
+
+      /** When unset, {@code dnsgate.listen.address}. */
+      Optional<String> address();
+
+      /** 853 by default; 0 picks a free port (tests). */
+      int port();
+    }
+
+    /** DNS over HTTPS (RFC 8484) for clients, on its own port: only /dns-query is served there. */
+    interface Doh {
+      boolean enabled();
+
+      /** When unset, {@code dnsgate.listen.address}. */
+      Optional<String> address();
+
+      /** 443 by default; 0 picks a free port (tests). */
+      int port();
+
+      /**
+       * Plain HTTP (HTTP/1.1 and h2c) without TLS, for running behind a reverse proxy that terminates
+       * TLS; the certificate is then not needed.
+       */
+      boolean plainHttp();
+
+      /**
+       * Peers whose X-Forwarded-For / Forwarded headers are believed (addresses or networks); the
+       * client address of everyone else is the peer's. Empty: headers are never believed.
+       */
+      Optional<List<String>> trustedProxies();
+
+      /** Longest request URI (GET); longer gets 414. */
+      int maxUriLength();
+    }
   }
 
   /** The DNS-over-TLS resolvers that answer what no rule answers. */

@@ -2,56 +2,81 @@ package dev.dnsgate.listen;
 
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.resolve.QueryPipeline;
+import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.FrameReader;
 import dev.dnsgate.wire.IpLiteral;
 import dev.dnsgate.wire.Transport;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SSLOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.net.NetServer;
 import java.net.InetAddress;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * DNS over TCP (RFC 7766): many queries per connection, answered as each completes (out of order),
- * an idle timeout, a read timeout per message, caps on connections in total and per client, and a cap
- * on unanswered queries per connection, past which reading pauses so one client cannot queue
- * unbounded work.
+ * DNS over TCP (RFC 7766), and the same inside TLS for DNS over TLS (RFC 7858): many queries per
+ * connection, answered as each completes (out of order), an idle timeout, a read timeout per message,
+ * caps on connections in total and per client, and a cap on unanswered queries per connection, past
+ * which reading pauses so one client cannot queue unbounded work. With TLS, the handshake must end
+ * within the read timeout (connections are counted against the caps once it has), and a client may
+ * name itself by the server name it asks for ({@link ClientName}).
  */
 final class TcpListener implements Listener {
 
   private final NetServer server;
-  private final AtomicInteger open = new AtomicInteger();
-  private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
-  private final LongAdder refused = new LongAdder();
+  private final Transport transport;
+  private final String serverName;
+  private final ConnectionCaps caps;
   private final LongAdder readTimeouts = new LongAdder();
   private final LongAdder budgetCloses = new LongAdder();
   private volatile boolean draining;
 
-  private TcpListener(Vertx vertx, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
+  private TcpListener(Vertx vertx, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline, ServerTls tls,
+      String serverName) {
     NetServerOptions options =
         new NetServerOptions()
             .setTcpNoDelay(true)
             .setIdleTimeout((int) limits.idleTimeout().toMillis())
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    if (tls != null) {
+      SSLOptions ssl = tls.options();
+      options.setSsl(true).setKeyCertOptions(ssl.getKeyCertOptions())
+          .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols())
+          .setSslHandshakeTimeout(ssl.getSslHandshakeTimeout())
+          .setSslHandshakeTimeoutUnit(ssl.getSslHandshakeTimeoutUnit());
+    }
+    this.transport = tls == null ? Transport.TCP : Transport.DOT;
+    this.serverName = serverName;
+    this.caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerClient());
     this.server = vertx.createNetServer(options);
     server.connectHandler(socket -> accept(socket.getDelegate(), limits, pipeline));
   }
 
+  /** Plain DNS over TCP. */
   static Uni<TcpListener> bind(
       Vertx vertx, String address, int port, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
-    TcpListener listener = new TcpListener(vertx, limits, pipeline);
+    return bind(vertx, address, port, limits, pipeline, null, null);
+  }
+
+  /**
+   * DNS over TLS when {@code tls} is given, with client names taken from SNI under {@code serverName}
+   * (may be null: no names).
+   */
+  static Uni<TcpListener> bind(Vertx vertx, String address, int port, DnsgateConfig.Listen.Tcp limits,
+      QueryPipeline pipeline, ServerTls tls, String serverName) {
+    TcpListener listener = new TcpListener(vertx, limits, pipeline, tls, serverName);
     return listener.server.listen(port, address).map(s -> listener);
+  }
+
+  int port() {
+    return server.actualPort();
   }
 
   private void accept(NetSocket socket, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
@@ -60,19 +85,16 @@ final class TcpListener implements Listener {
       return;
     }
     InetAddress client = IpLiteral.parse(socket.remoteAddress().hostAddress()).orElseThrow();
-    AtomicInteger fromClient = perClient.computeIfAbsent(client, c -> new AtomicInteger());
-    // both counters move (no short-circuit), so that release() can always undo both
-    if (open.incrementAndGet() > limits.maxConnections()
-        | fromClient.incrementAndGet() > limits.maxConnectionsPerClient()) {
-      refused.increment();
-      release(client, fromClient);
+    Runnable release = caps.admit(client);
+    if (release == ConnectionCaps.REFUSED) {
       socket.close();
       return;
     }
-    Connection connection = new Connection(socket, client, limits, pipeline);
+    String clientName = transport == Transport.DOT ? ClientName.fromServerName(ServerTls.requestedServerName(socket.sslSession()), serverName) : null;
+    Connection connection = new Connection(socket, client, clientName, limits, pipeline);
     socket.closeHandler(v -> {
       connection.stopReadTimer();
-      release(client, fromClient);
+      release.run();
     });
     socket.handler(connection::onBytes);
   }
@@ -86,6 +108,7 @@ final class TcpListener implements Listener {
   private final class Connection {
     private final NetSocket socket;
     private final InetAddress client;
+    private final String clientName;
     private final QueryPipeline pipeline;
     private final Context context = io.vertx.core.Vertx.currentContext();
     private final FrameReader reader = new FrameReader(this::onQuery);
@@ -97,9 +120,11 @@ final class TcpListener implements Listener {
     private long messagesRead;
     private long readTimer = -1;
 
-    Connection(NetSocket socket, InetAddress client, DnsgateConfig.Listen.Tcp limits, QueryPipeline pipeline) {
+    Connection(NetSocket socket, InetAddress client, String clientName, DnsgateConfig.Listen.Tcp limits,
+        QueryPipeline pipeline) {
       this.socket = socket;
       this.client = client;
+      this.clientName = clientName;
       this.pipeline = pipeline;
       this.cap = limits.maxInFlightPerConnection();
       this.budget = limits.maxQueriesPerConnection();
@@ -146,7 +171,7 @@ final class TcpListener implements Listener {
       if (received >= budget || inFlight >= cap) {
         socket.pause();
       }
-      pipeline.handle(frame.getBytes(), Transport.TCP, client)
+      pipeline.handle(frame.getBytes(), transport, client, clientName)
           .thenAccept(reply -> context.runOnContext(v -> onAnswer(reply)));
     }
 
@@ -166,13 +191,6 @@ final class TcpListener implements Listener {
     }
   }
 
-  private void release(InetAddress client, AtomicInteger fromClient) {
-    open.decrementAndGet();
-    if (fromClient.decrementAndGet() <= 0) {
-      perClient.remove(client, fromClient);
-    }
-  }
-
   /** Takes no new connections or queries; what is in flight still completes. */
   @Override
   public void stopAccepting() {
@@ -181,15 +199,14 @@ final class TcpListener implements Listener {
 
   @Override
   public void registerMeters(MeterRegistry registry) {
-    Gauge.builder("dnsgate.tcp.connections", open, AtomicInteger::get)
-        .description("Client TCP connections open").register(registry);
-    FunctionCounter.builder("dnsgate.tcp.refused", refused, LongAdder::sum)
-        .description("Client TCP connections closed at once: total or per-client cap reached").register(registry);
-    FunctionCounter.builder("dnsgate.tcp.budget_closes", budgetCloses, LongAdder::sum)
-        .description("Client TCP connections closed after max-queries-per-connection queries")
+    String prefix = "dnsgate." + transport.name().toLowerCase();
+    String what = transport.name();
+    caps.registerMeters(registry, prefix, what);
+    FunctionCounter.builder(prefix + ".budget_closes", budgetCloses, LongAdder::sum)
+        .description("Client " + what + " connections closed after max-queries-per-connection queries")
         .register(registry);
-    FunctionCounter.builder("dnsgate.tcp.read_timeouts", readTimeouts, LongAdder::sum)
-        .description("Client TCP connections closed because a message did not arrive in full in time")
+    FunctionCounter.builder(prefix + ".read_timeouts", readTimeouts, LongAdder::sum)
+        .description("Client " + what + " connections closed because a message did not arrive in full in time")
         .register(registry);
   }
 

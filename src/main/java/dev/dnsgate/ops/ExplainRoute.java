@@ -5,6 +5,7 @@ import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.Verdict;
 import dev.dnsgate.rules.rpz.FeedStatus;
 import dev.dnsgate.rules.rpz.RpzFeeds;
+import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
 import io.vertx.core.json.JsonArray;
@@ -20,11 +21,12 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * {@code GET /rules/explain?name=...&type=A&client=10.1.2.3}: which rules were checked, which one
- * decided (for a policy zone, the policy record), the response that would be sent, and the state of
- * every policy zone's source, as JSON; nothing is forwarded. With {@code &candidate=DIR} the same
- * query is explained under the running rules and under the rules folder DIR, side by side.
- * {@code POST /rules/reload} reloads the rules now (also done automatically when files change).
+ * {@code GET /rules/explain?name=...&type=A&client=10.1.2.3&client-name=laptop}: which rules were
+ * checked, which one decided (for a policy zone, the policy record), the response that would be
+ * sent, and the state of every policy zone's source, as JSON; nothing is forwarded. With
+ * {@code &candidate=DIR} the same query is explained under the running rules and under the rules
+ * folder DIR, side by side. {@code POST /rules/reload} reloads the rules now (also done
+ * automatically when files change).
  */
 @ApplicationScoped
 public class ExplainRoute {
@@ -50,6 +52,7 @@ public class ExplainRoute {
     String nameText = ctx.request().getParam("name");
     String typeText = ctx.request().getParam("type", "A");
     String clientText = ctx.request().getParam("client");
+    String clientNameText = ctx.request().getParam("client-name");
     if (nameText == null || nameText.isBlank()) {
       badRequest(ctx, "name is required, e.g. /rules/explain?name=www.example.com&type=A");
       return;
@@ -68,9 +71,14 @@ public class ExplainRoute {
       badRequest(ctx, e.getMessage());
       return;
     }
+    String clientName = clientNameText == null ? null : ClientName.valid(clientNameText);
+    if (clientNameText != null && clientName == null) {
+      badRequest(ctx, "'" + clientNameText + "' is not a client name: 1-63 letters, digits and inner hyphens");
+      return;
+    }
     String candidate = ctx.request().getParam("candidate");
     if (candidate == null) {
-      JsonObject body = query(name, type, client).mergeIn(explained(Explanation.of(rules.current(), name, type, client)));
+      JsonObject body = query(name, type, client, clientName).mergeIn(explained(Explanation.of(rules.current(), name, type, client, clientName)));
       JsonArray zones = new JsonArray();
       for (FeedStatus zone : policyZones.statuses()) {
         zones.add(PolicyZoneText.json(zone));
@@ -92,17 +100,17 @@ public class ExplainRoute {
             .end(new JsonObject().put("error", "candidate " + candidate + ": " + loaded.cause().getMessage()).encode());
         return;
       }
-      JsonObject running = explained(Explanation.of(rules.current(), name, type, client));
-      JsonObject other = explained(Explanation.of(loaded.result(), name, type, client)).put("dir", candidate);
-      JsonObject body = query(name, type, client).put("running", running).put("candidate", other)
+      JsonObject running = explained(Explanation.of(rules.current(), name, type, client, clientName));
+      JsonObject other = explained(Explanation.of(loaded.result(), name, type, client, clientName)).put("dir", candidate);
+      JsonObject body = query(name, type, client, clientName).put("running", running).put("candidate", other)
           .put("same_response", running.getValue("response").equals(other.getValue("response")));
       ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
     });
   }
 
-  private static JsonObject query(Name name, int type, InetAddress client) {
+  private static JsonObject query(Name name, int type, InetAddress client, String clientName) {
     return new JsonObject().put("query", new JsonObject().put("name", name.toString()).put("type", Type.string(type))
-        .put("client", client == null ? null : client.getHostAddress()));
+        .put("client", client == null ? null : client.getHostAddress()).put("client-name", clientName));
   }
 
   /** How one rule set handles the query: resolved name, rules checked, decision, response. */

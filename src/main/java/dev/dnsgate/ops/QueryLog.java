@@ -4,6 +4,7 @@ import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.resolve.Answer;
 import dev.dnsgate.resolve.QueryObserver;
 import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.Transport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
@@ -40,8 +41,8 @@ public class QueryLog implements QueryObserver {
 
   private static final Logger LOG = Logger.getLogger(QueryLog.class);
 
-  private record Line(long epochMillis, InetAddress client, String name, int type, String source,
-      String detail, int rcode, long micros) {}
+  private record Line(long epochMillis, InetAddress client, String clientName, Transport transport, String name,
+      int type, String source, String detail, int rcode, long micros) {}
 
   private final boolean enabled;
   private final double sample;
@@ -84,7 +85,8 @@ public class QueryLog implements QueryObserver {
     if (!enabled || (sample < 1.0 && ThreadLocalRandom.current().nextDouble() >= sample)) {
       return;
     }
-    Line line = new Line(System.currentTimeMillis(), ctx.client(), ctx.question().getName().toString(),
+    Line line = new Line(System.currentTimeMillis(), ctx.client(), ctx.clientName(), ctx.transport(),
+        ctx.question().getName().toString(),
         ctx.question().getType(), answer.source().label(), answer.detail(), answer.rcode(), nanos / 1000);
     if (!queue.offer(line)) {
       dropped.increment();
@@ -116,6 +118,8 @@ public class QueryLog implements QueryObserver {
     return new JsonObject()
         .put("time", Instant.ofEpochMilli(line.epochMillis()).toString())
         .put("client", line.client() == null ? null : line.client().getHostAddress())
+        .put("client_name", line.clientName())
+        .put("transport", line.transport().name().toLowerCase())
         .put("name", line.name())
         .put("type", Type.string(line.type()))
         .put("source", line.source())

@@ -5,7 +5,7 @@ import dev.dnsgate.listen.DnsListeners;
 import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.rpz.FeedStatus;
 import dev.dnsgate.rules.rpz.RpzFeeds;
-import dev.dnsgate.upstream.DotUpstream;
+import dev.dnsgate.upstream.GroupServer;
 import dev.dnsgate.upstream.UpstreamGroup;
 import dev.dnsgate.upstream.UpstreamGroups;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,11 +46,11 @@ public class ReadinessCheck implements HealthCheck {
         .withData("rules", rules.loaded() ? rules.current().size() + " loaded" : "not loaded");
     boolean defaultUp = false;
     for (Map.Entry<String, UpstreamGroup> group : upstreams.all().entrySet()) {
-      for (DotUpstream upstream : group.getValue().upstreams()) {
+      for (GroupServer upstream : group.getValue().upstreams()) {
         upstream.probeIfSilent();
         defaultUp |= group.getKey().equals(DnsgateConfig.Upstream.DEFAULT_GROUP) && UpstreamState.up(upstream);
         double latency = upstream.latencyMillis();
-        response.withData(group.getKey() + " " + upstream.server().label(),
+        response.withData(group.getKey() + " " + upstream.label(),
             UpstreamState.of(upstream)
                 + (Double.isNaN(latency) ? "" : String.format(" latency=%.1fms", latency))
                 + (upstream.lastError().isEmpty() ? "" : " last-error=" + upstream.lastError()));

@@ -100,8 +100,16 @@ public class QueryPipeline {
    * dropped; never completes exceptionally.
    */
   public CompletableFuture<byte[]> handle(byte[] packet, Transport transport, InetAddress client) {
+    return handle(packet, transport, client, null);
+  }
+
+  /**
+   * As {@link #handle(byte[], Transport, InetAddress)}, for a DoT or DoH client that named itself
+   * ({@code dev.dnsgate.wire.ClientName}); rules can match the name.
+   */
+  public CompletableFuture<byte[]> handle(byte[] packet, Transport transport, InetAddress client, String clientName) {
     long start = System.nanoTime();
-    Decoded decoded = decoder.decode(packet, transport, client);
+    Decoded decoded = decoder.decode(packet, transport, client, clientName);
     if (decoded instanceof Decoded.Drop drop) {
       dropped(QueryObserver.Drop.UNREADABLE);
       LOG.debugf("dropped packet from %s: %s", client, drop.reason());
@@ -178,7 +186,7 @@ public class QueryPipeline {
   private CompletableFuture<Answer> resolve(QueryContext ctx) {
     Record question = ctx.question();
     RuleQuery query = new RuleQuery(question.getName(), question.getType(), question.getDClass(), ctx.client(),
-        ctx.transport());
+        ctx.transport(), ctx.clientName());
     RuleSet set = rules.current();
     Verdict verdict = set.evaluate(query, null);
     verdict.countHits(); // here, where real queries are answered: explain and replays count nothing

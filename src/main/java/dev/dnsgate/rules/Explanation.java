@@ -30,6 +30,7 @@ public record Explanation(
     String name,
     String type,
     String client,
+    String clientName,
     String resolvedName,
     String resolvedType,
     List<Verdict.Step> checked,
@@ -44,7 +45,12 @@ public record Explanation(
     String note) {
 
   public static Explanation of(RuleSet rules, Name name, int type, InetAddress client) {
-    RuleQuery query = new RuleQuery(name, type, DClass.IN, client);
+    return of(rules, name, type, client, null);
+  }
+
+  /** As a query from a DoT/DoH client that named itself {@code clientName} (null: no name). */
+  public static Explanation of(RuleSet rules, Name name, int type, InetAddress client, String clientName) {
+    RuleQuery query = new RuleQuery(name, type, DClass.IN, client, null, clientName);
     List<Verdict.Step> trace = new ArrayList<>();
     Verdict verdict = rules.evaluate(query, trace);
     String clientText = client == null ? null : client.getHostAddress();
@@ -57,21 +63,21 @@ public record Explanation(
     String resolvedType = Type.string(query.type());
     if (outcome instanceof Outcome.Answer answer) {
       Message message = query.revert(answer.message());
-      return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+      return new Explanation(name.toString(), Type.string(type), clientText, clientName, resolved, resolvedType, trace, action,
           ruleName, null, Rcode.string(message.getRcode()), lines(message, Section.ANSWER),
           lines(message, Section.AUTHORITY), edeCode(answer.ede()), policy, null);
     }
     if (outcome instanceof Outcome.Drop) {
-      return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+      return new Explanation(name.toString(), Type.string(type), clientText, clientName, resolved, resolvedType, trace, action,
           ruleName, null, null, List.of(), List.of(), -1, policy, "dropped: no answer is sent");
     }
     if (outcome instanceof Outcome.Truncate) {
-      return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+      return new Explanation(name.toString(), Type.string(type), clientText, clientName, resolved, resolvedType, trace, action,
           ruleName, null, Rcode.string(Rcode.NOERROR), List.of(), List.of(), -1, policy,
           "over UDP an empty answer with TC=1, so the client asks again over TCP; over TCP resolved as usual");
     }
     String group = ((Outcome.Forward) outcome).group();
-    return new Explanation(name.toString(), Type.string(type), clientText, resolved, resolvedType, trace, action,
+    return new Explanation(name.toString(), Type.string(type), clientText, clientName, resolved, resolvedType, trace, action,
         ruleName, group, null, List.of(), List.of(), -1, policy, null);
   }
 

@@ -19,17 +19,22 @@ public final class RuleQuery {
   private final int dclass;
   private final InetAddress client;
   private final Transport transport;
+  private final String clientName;
   private Name name;
   private int type;
   private final List<UnaryOperator<Message>> reverters = new ArrayList<>();
 
   public RuleQuery(Name name, int type, int dclass, InetAddress client) {
-    this(name, type, dclass, client, null);
+    this(name, type, dclass, client, null, null);
   }
 
-  /** @param transport how the query came, or null when it is explained rather than received */
-  public RuleQuery(Name name, int type, int dclass, InetAddress client, Transport transport) {
+  /**
+   * @param transport how the query came, or null when it is explained rather than received
+   * @param clientName the name a DoT or DoH client gave itself (dev.dnsgate.wire.ClientName), or null
+   */
+  public RuleQuery(Name name, int type, int dclass, InetAddress client, Transport transport, String clientName) {
     this.transport = transport;
+    this.clientName = clientName;
     this.originalName = name;
     this.originalType = type;
     this.name = name;
@@ -58,6 +63,11 @@ public final class RuleQuery {
   /** May be null when a rule is explained rather than a query received. */
   public Transport transport() {
     return transport;
+  }
+
+  /** The client's own name, lower case, or null: plain DNS clients and DoT/DoH clients that gave none. */
+  public String clientName() {
+    return clientName;
   }
 
   public Name originalName() {

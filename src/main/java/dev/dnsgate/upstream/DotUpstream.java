@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * their in-flight cap. A server that health marks down is probed in the background until it
  * answers again.
  */
-public final class DotUpstream {
+public final class DotUpstream implements GroupServer {
 
   private static final Logger LOG = Logger.getLogger(DotUpstream.class);
   /**
@@ -60,7 +60,8 @@ public final class DotUpstream {
    * Sends one query. A failure on a connection that had already carried answers may only mean the
    * server closed it while idle, so that case is retried once on a fresh connection.
    */
-  CompletableFuture<UpstreamAnswer> exchange(OutboundQuery query, long timeoutMs) {
+  @Override
+  public CompletableFuture<UpstreamAnswer> exchange(OutboundQuery query, long timeoutMs) {
     long start = System.nanoTime();
     DotConnection connection = pick();
     if (connection == null) {
@@ -158,8 +159,8 @@ public final class DotUpstream {
             });
   }
 
-  /** Opens one connection ahead of the first query, so that it does not pay for the handshake. */
-  void connect() {
+  @Override
+  public void connect() {
     if (pool.isEmpty()) {
       open();
     }
@@ -169,19 +170,22 @@ public final class DotUpstream {
     return server;
   }
 
+  @Override
+  public String label() {
+    return server.label();
+  }
+
+  @Override
   public boolean isUp() {
     return health.isUp();
   }
 
-  /** True once the server has answered anything (a query or a probe): until then "up" is only a guess. */
+  @Override
   public boolean hasAnswered() {
     return health.hasAnswered();
   }
 
-  /**
-   * Sends one probe if the server has not answered yet and none is outstanding, so that readiness
-   * learns the truth without waiting for client traffic (which readiness itself may be holding back).
-   */
+  @Override
   public void probeIfSilent() {
     if (health.hasAnswered() || !health.isUp() || closed || !asking.compareAndSet(false, true)) {
       return;
@@ -199,29 +203,34 @@ public final class DotUpstream {
         });
   }
 
-  /** Moving average of answer latency in milliseconds; NaN before the first answer. */
+  @Override
   public double latencyMillis() {
     return health.latencyMillis();
   }
 
+  @Override
   public String lastError() {
     return health.lastError();
   }
 
+  @Override
   public UpstreamStats stats() {
     return stats;
   }
 
+  @Override
   public int openConnections() {
     return (int) pool.stream().filter(DotConnection::isEstablished).count();
   }
 
   /** Queries sent and not yet answered, over all connections (bounded by connections x their cap). */
+  @Override
   public int inFlight() {
     return pool.stream().mapToInt(DotConnection::inFlight).sum();
   }
 
-  void close() {
+  @Override
+  public void close() {
     closed = true;
     vertx.cancelTimer(idleTimer);
     pool.forEach(DotConnection::close);

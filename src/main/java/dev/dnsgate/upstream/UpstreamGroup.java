@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A set of DoT servers used as one: the strategy orders them per query, a failed attempt moves on to
+ * A set of DoT and DoH servers used as one, in any mix: the strategy orders them per query, a failed attempt moves on to
  * the next server, and all attempts together stay within the total timeout. Servers marked down are
  * tried only after every healthy one, so a query is never refused just because health is stale.
  */
@@ -27,7 +27,7 @@ public final class UpstreamGroup implements Upstream {
   private static final int EXPLORE_EVERY = 64;
 
   private final NetClient client;
-  private final List<DotUpstream> upstreams;
+  private final List<GroupServer> upstreams;
   private final Strategy strategy;
   private final long attemptTimeoutMs;
   private final long totalTimeoutNanos;
@@ -37,7 +37,9 @@ public final class UpstreamGroup implements Upstream {
   public UpstreamGroup(Vertx vertx, EventLoops loops, UpstreamSettings settings) {
     this.client = vertx.createNetClient(clientOptions(settings));
     this.upstreams =
-        settings.servers().stream().map(s -> new DotUpstream(vertx, loops, client, s, settings)).toList();
+        settings.servers().stream().map(s -> s.isDoh()
+            ? (GroupServer) new DohUpstream(vertx, s, settings)
+            : new DotUpstream(vertx, loops, client, s, settings)).toList();
     this.strategy = settings.strategy();
     this.attemptTimeoutMs = settings.attemptTimeout().toMillis();
     this.totalTimeoutNanos = settings.totalTimeout().toNanos();
@@ -83,7 +85,7 @@ public final class UpstreamGroup implements Upstream {
 
   private void attempt(
       OutboundQuery query,
-      List<DotUpstream> order,
+      List<GroupServer> order,
       int index,
       long deadline,
       CompletableFuture<UpstreamAnswer> result,
@@ -107,10 +109,10 @@ public final class UpstreamGroup implements Upstream {
             });
   }
 
-  List<DotUpstream> order() {
-    List<DotUpstream> healthy = new ArrayList<>(upstreams.size());
-    List<DotUpstream> down = new ArrayList<>();
-    for (DotUpstream u : upstreams) {
+  List<GroupServer> order() {
+    List<GroupServer> healthy = new ArrayList<>(upstreams.size());
+    List<GroupServer> down = new ArrayList<>();
+    for (GroupServer u : upstreams) {
       (u.isUp() ? healthy : down).add(u);
     }
     if (strategy == Strategy.FASTEST) {
@@ -129,15 +131,15 @@ public final class UpstreamGroup implements Upstream {
    * took ~300 ms here, which the first clients would otherwise wait for.
    */
   public void connect() {
-    upstreams.forEach(DotUpstream::connect);
+    upstreams.forEach(GroupServer::connect);
   }
 
-  public List<DotUpstream> upstreams() {
+  public List<GroupServer> upstreams() {
     return upstreams;
   }
 
   public void close() {
-    upstreams.forEach(DotUpstream::close);
+    upstreams.forEach(GroupServer::close);
     client.close();
   }
 }

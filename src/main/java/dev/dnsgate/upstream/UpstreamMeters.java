@@ -16,13 +16,13 @@ final class UpstreamMeters {
   private UpstreamMeters() {}
 
   static void register(MeterRegistry registry, String group, UpstreamGroup upstreams) {
-    for (DotUpstream u : upstreams.upstreams()) {
-      String name = u.server().label();
+    for (GroupServer u : upstreams.upstreams()) {
+      String name = u.label();
       Gauge.builder("dnsgate.upstream.up", u, x -> x.isUp() ? 1 : 0).description("1 while the upstream is healthy")
           .tag("upstream", name).tag("group", group).register(registry);
-      Gauge.builder("dnsgate.upstream.connections", u, DotUpstream::openConnections)
-          .description("Established TLS connections").tag("upstream", name).tag("group", group).register(registry);
-      Gauge.builder("dnsgate.upstream.in_flight", u, DotUpstream::inFlight)
+      Gauge.builder("dnsgate.upstream.connections", u, GroupServer::openConnections)
+          .description("Established TLS connections (DoH: HTTP/2 connections)").tag("upstream", name).tag("group", group).register(registry);
+      Gauge.builder("dnsgate.upstream.in_flight", u, GroupServer::inFlight)
           .description("Queries sent and not yet answered (bounded by connections-per-server x max-in-flight)")
           .tag("upstream", name).tag("group", group).register(registry);
       FunctionCounter.builder("dnsgate.upstream.connects", u, x -> x.stats().connects())

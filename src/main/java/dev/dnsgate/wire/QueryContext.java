@@ -17,6 +17,7 @@ import org.xbill.DNS.Record;
  * @param dnssecOk the client's DO bit
  * @param options the client's EDNS options that are not hop-by-hop, forwarded upstream
  * @param packet the bytes as received (the question name in its exact case starts at offset 12)
+ * @param clientName the name the client gave itself over DoT or DoH ({@link ClientName}), or null
  */
 public record QueryContext(
     byte[] packet,
@@ -28,13 +29,14 @@ public record QueryContext(
     List<EDNSOption> options,
     Transport transport,
     InetAddress client,
+    String clientName,
     long startNanos) {
 
   public int id() {
     return query.getHeader().getID();
   }
 
-  /** Largest answer we may send back on this query's transport. */
+  /** Largest answer we may send back on this query's transport: only UDP is ever truncated. */
   public int answerLimit() {
     return transport == Transport.UDP ? udpLimit : Message.MAXLENGTH;
   }

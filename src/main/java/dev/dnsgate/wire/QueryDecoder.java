@@ -29,6 +29,11 @@ public final class QueryDecoder {
   }
 
   public Decoded decode(byte[] packet, Transport transport, InetAddress client) {
+    return decode(packet, transport, client, null);
+  }
+
+  /** As {@link #decode(byte[], Transport, InetAddress)}, for a client that named itself ({@link ClientName}). */
+  public Decoded decode(byte[] packet, Transport transport, InetAddress client, String clientName) {
     if (packet.length < Header.LENGTH) {
       return new Decoded.Drop("shorter than a DNS header");
     }
@@ -71,10 +76,11 @@ public final class QueryDecoder {
     if (opt != null && opt.getVersion() != 0) {
       return reply(query, Rcode.BADVERS, transport, "EDNS version " + opt.getVersion());
     }
-    return new Decoded.Query(context(packet, query, opt, transport, client));
+    return new Decoded.Query(context(packet, query, opt, transport, client, clientName));
   }
 
-  private QueryContext context(byte[] packet, Message query, OPTRecord opt, Transport transport, InetAddress client) {
+  private QueryContext context(
+      byte[] packet, Message query, OPTRecord opt, Transport transport, InetAddress client, String clientName) {
     boolean edns = opt != null;
     int udpLimit =
         edns
@@ -91,11 +97,12 @@ public final class QueryDecoder {
         EdnsOptions.endToEnd(opt),
         transport,
         client,
+        clientName,
         System.nanoTime());
   }
 
   private Decoded reply(Message query, int rcode, Transport transport, String reason) {
-    QueryContext ctx = context(null, query, query.getOPT(), transport, null);
+    QueryContext ctx = context(null, query, query.getOPT(), transport, null, null);
     return new Decoded.Reply(shaper.shape(Responses.error(ctx, rcode), ctx, null), reason);
   }
 }

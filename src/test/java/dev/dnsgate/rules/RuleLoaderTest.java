@@ -141,4 +141,23 @@ class RuleLoaderTest {
     assertEquals(0, load("").size());
     assertEquals(0, load("rules:\n").size());
   }
+
+  @Test
+  void clientNamesMatchExactlyOrByPatternAndNeverWithoutAName() throws Exception {
+    RuleSet rules = load("rules:\n  - name: kids\n    match:\n      client-names: [laptop, Kids-*]\n    action: block\n");
+    Name name = Name.fromString("x.example.");
+
+    assertEquals("block", Explanation.of(rules, name, Type.A, null, "laptop").action());
+    assertEquals("block", Explanation.of(rules, name, Type.A, null, "kids-tablet").action());
+    assertEquals("forward", Explanation.of(rules, name, Type.A, null, "laptop2").action());
+    assertEquals("forward", Explanation.of(rules, name, Type.A, null, "my-kids-tablet").action());
+    assertEquals("forward", Explanation.of(rules, name, Type.A, InetAddress.getLoopbackAddress(), null).action());
+  }
+
+  @Test
+  void aClientNameThatNoClientCouldSendIsAnErrorNamingTheLine() {
+    String message = error("rules:\n  - name: kids\n    match:\n      client-names: [\"kids.tablet\"]\n    action: block\n");
+
+    assertTrue(message.contains("rules.yaml:4") && message.contains("'kids.tablet' is not a client name"), message);
+  }
 }

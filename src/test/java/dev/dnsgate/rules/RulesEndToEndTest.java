@@ -207,4 +207,22 @@ class RulesEndToEndTest {
     assertEquals(400, response.statusCode());
     assertTrue(new JsonObject(response.body()).getString("error").contains("NOPE"));
   }
+
+  @Test
+  void explainTakesAClientName() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String games = explain + "?name=play.games.e2e.test&type=A";
+
+    JsonObject kids = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(games + "&client-name=Kids-Tablet")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    JsonObject nameless = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(games)).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(games + "&client-name=a.b")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals("kids-names", kids.getJsonObject("decision").getString("rule"));
+    assertEquals("kids-tablet", kids.getJsonObject("query").getString("client-name"));
+    assertEquals("forward", nameless.getJsonObject("decision").getString("action"));
+    assertEquals(400, bad.statusCode());
+  }
 }

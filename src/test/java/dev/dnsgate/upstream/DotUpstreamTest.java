@@ -204,7 +204,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     ScriptedDotServer first = server("dot.test");
     ScriptedDotServer second = server("dot.test");
     group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(first, second));
-    DotUpstream primary = group.upstreams().get(0);
+    GroupServer primary = group.upstreams().get(0);
     first.stop();
 
     resolve("a.example.test.");
@@ -253,7 +253,7 @@ class DotUpstreamTest extends UpstreamTestBase {
     ScriptedDotServer silent = server("dot.test");
     silent.script(q -> Reply.silence());
     group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(silent));
-    DotUpstream upstream = group.upstreams().get(0);
+    GroupServer upstream = group.upstreams().get(0);
 
     upstream.probeIfSilent();
     Eventually.await("the probe reaches the server", () -> !silent.received().isEmpty(), 5000);

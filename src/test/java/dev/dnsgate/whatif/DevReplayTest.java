@@ -7,9 +7,8 @@ import dev.dnsgate.resolve.AnswerSource;
 import dev.dnsgate.rules.RuleSet;
 import dev.dnsgate.rules.RulesReplaced;
 import dev.dnsgate.rules.match.ListSources;
+import dev.dnsgate.testing.Queries;
 import dev.dnsgate.wire.QueryContext;
-import dev.dnsgate.wire.Transport;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +35,7 @@ class DevReplayTest {
 
   private static void answer(DevReplay ring, String name) throws Exception {
     Message query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
-    QueryContext ctx = new QueryContext(query.toWire(), query, query.getQuestion(), false, 512, false, List.of(),
-        Transport.UDP, InetAddress.getLoopbackAddress(), 0);
+    QueryContext ctx = Queries.context(query);
     ring.answered(ctx, Answer.of(new Message(), AnswerSource.UPSTREAM, "default", null), 1000);
   }
 

@@ -19,7 +19,9 @@ final class Coverage {
 
   /** Whether {@code a} matches every query whose name is in {@code atom} and whose type and client {@code b} accepts. */
   static boolean covers(Criteria a, NameAtom atom, Criteria b) {
-    return typesWithin(b.types(), a.types()) && clientsWithin(b.clients(), a.clients()) && namesWithin(atom, a);
+    // client names are patterns over what clients say: covered only when A does not look at them
+    return typesWithin(b.types(), a.types()) && clientsWithin(b.clients(), a.clients()) && a.clientNames() == null
+        && namesWithin(atom, a);
   }
 
   /** Whether no query can match both {@code a} (read as {@code atoms}) and {@code b}. */

@@ -13,6 +13,7 @@ import org.xbill.DNS.Name;
  *
  * @param wildcards the wildcard patterns as written, lower-case A-labels without a trailing dot
  * @param wildcardPatterns the same, compiled; index for index
+ * @param clientNames the names DoT/DoH clients give themselves, as anchored patterns ({@code kids-*})
  * @param listSources the list files or URLs as written; index for index with {@code lists}
  */
 public record Criteria(
@@ -23,11 +24,12 @@ public record Criteria(
     List<Pattern> regexes,
     Set<Integer> types,
     List<Cidr> clients,
+    List<Pattern> clientNames,
     List<String> listSources,
     List<BlockList> lists) implements Matcher {
 
   /** No key at all: every query. */
-  public static final Criteria EVERYTHING = new Criteria(null, null, null, null, null, null, null, null, null);
+  public static final Criteria EVERYTHING = new Criteria(null, null, null, null, null, null, null, null, null, null);
 
   /** Whether any key restricts the name (name, suffix, wildcard, regex or list). */
   public boolean restrictsNames() {
@@ -39,7 +41,8 @@ public record Criteria(
   public boolean matches(RuleQuery query) {
     return (types == null || types.contains(query.type()))
         && matchesName(query.name())
-        && (clients == null || (query.client() != null && Cidr.anyContains(clients, query.client())));
+        && (clients == null || (query.client() != null && Cidr.anyContains(clients, query.client())))
+        && (clientNames == null || (query.clientName() != null && findsAny(clientNames, query.clientName())));
   }
 
   /** Whether the name keys alone accept {@code name}, whatever the type and client. */

@@ -2,6 +2,7 @@ package dev.dnsgate.rules.match;
 
 import dev.dnsgate.rules.RuleFileException;
 import dev.dnsgate.rules.RuleSpec;
+import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.DomainName;
 import java.io.IOException;
 import java.net.IDN;
@@ -25,12 +26,13 @@ import org.xbill.DNS.Type;
  *   <tr><td>regex</td><td>Java regex, searched in the lower-case name without trailing dot</td></tr>
  *   <tr><td>types</td><td>query types: A, AAAA, TXT, ...</td></tr>
  *   <tr><td>clients</td><td>client addresses or networks (CIDR)</td></tr>
+ *   <tr><td>client-names</td><td>names DoT/DoH clients give themselves ({@code laptop}, {@code kids-*})</td></tr>
  *   <tr><td>list</td><td>block-list files or URLs (hosts, domains, Adblock formats)</td></tr>
  * </table>
  */
 public final class Matchers {
 
-  public static final Set<String> KEYS = Set.of("name", "suffix", "wildcard", "regex", "types", "clients", "list");
+  public static final Set<String> KEYS = Set.of("name", "suffix", "wildcard", "regex", "types", "clients", "client-names", "list");
   private static final Logger LOG = Logger.getLogger(Matchers.class);
 
   private Matchers() {}
@@ -63,10 +65,12 @@ public final class Matchers {
       }
     }
     List<Cidr> clients = match.has("clients") ? match.strings("clients").stream().map(c -> cidr(match, c)).toList() : null;
+    List<Pattern> clientNames = match.has("client-names")
+        ? match.strings("client-names").stream().map(n -> clientName(match, n)).toList() : null;
     List<String> listSources = match.has("list") ? match.strings("list") : null;
     List<BlockList> lists = listSources == null ? null : listSources.stream().map(l -> list(match, l)).toList();
     return new Criteria(names == null ? null : Set.copyOf(names), suffixes, wildcards, wildcardPatterns, regexes,
-        types == null ? null : Set.copyOf(types), clients, listSources, lists);
+        types == null ? null : Set.copyOf(types), clients, clientNames, listSources, lists);
   }
 
   /** Lower-case text of a name without the trailing dot, the form regexes and wildcards see. */
@@ -114,6 +118,24 @@ public final class Matchers {
     }
     regex.setLength(regex.length() - "[^.]*".length());
     return regex(spec, "wildcard", regex.append('$').toString());
+  }
+
+  /**
+   * A client name or a pattern with {@code *} (any characters): what ClientName accepts, so that a
+   * typo cannot silently match nothing.
+   */
+  private static Pattern clientName(RuleSpec spec, String text) {
+    String lower = text.toLowerCase();
+    if (ClientName.valid(lower.replace('*', 'x')) == null) {
+      throw spec.error("client-names", "'" + text + "' is not a client name: 1-63 letters, digits, inner hyphens,"
+          + " and * for any characters");
+    }
+    StringBuilder regex = new StringBuilder("^");
+    for (String part : lower.split("\\*", -1)) {
+      regex.append(Pattern.quote(part)).append(".*");
+    }
+    regex.setLength(regex.length() - 2);
+    return Pattern.compile(regex.append('$').toString());
   }
 
   private static Cidr cidr(RuleSpec spec, String text) {

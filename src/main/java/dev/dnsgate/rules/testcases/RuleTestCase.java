@@ -7,7 +7,7 @@ import java.util.Map;
  *
  * @param file the tests file it comes from
  * @param name the case's name, or "case N" when it has none
- * @param query the {@code query:} mapping (name, type, client)
+ * @param query the {@code query:} mapping (name, type, client, client-name)
  * @param expect the {@code expect:} mapping
  * @param paused {@code paused: all} or a list of block rule names, as if an operator had paused them
  *     (POST /admin/pause); null when the case runs unpaused

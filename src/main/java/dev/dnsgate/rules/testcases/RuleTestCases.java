@@ -3,6 +3,7 @@ package dev.dnsgate.rules.testcases;
 import dev.dnsgate.rules.BlockingPause;
 import dev.dnsgate.rules.Explanation;
 import dev.dnsgate.rules.RuleSet;
+import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
 import java.io.IOException;
@@ -177,6 +178,11 @@ public final class RuleTestCases {
     Object client = query.get("client");
     InetAddress address = client == null ? null : IpLiteral.parse(String.valueOf(client))
         .orElseThrow(() -> new IllegalArgumentException("client '" + client + "' is not an IP address"));
-    return Explanation.of(rules, name, type, address);
+    Object nameGiven = query.get("client-name");
+    String clientName = nameGiven == null ? null : ClientName.valid(String.valueOf(nameGiven));
+    if (nameGiven != null && clientName == null) {
+      throw new IllegalArgumentException("client-name '" + nameGiven + "' is not a client name (1-63 letters, digits, inner hyphens)");
+    }
+    return Explanation.of(rules, name, type, address, clientName);
   }
 }

@@ -1,0 +1,254 @@
+package dev.dnsgate.upstream;
+
+import dev.dnsgate.upstream.UpstreamException.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jboss.logging.Logger;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+
+/**
+ * One DNS-over-HTTPS server (RFC 8484): POST {@code application/dns-message} over HTTP/2, many
+ * queries as streams of a few connections ({@code connections-per-server}, each up to {@code
+ * max-in-flight-per-connection} streams). The same TLS rules as DoT: TLS 1.2/1.3, the chain verified
+ * against the trust store or {@code ca-file}, the certificate must carry the TLS name (the URL's
+ * host, also SNI and the HTTP authority), pins checked once per connection; the IP is given, so
+ * nothing is looked up. Health, probes and meters as for a DoT server.
+ */
+public final class DohUpstream implements GroupServer {
+
+  private static final Logger LOG = Logger.getLogger(DohUpstream.class);
+  static final String DNS_MESSAGE = "application/dns-message";
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final UpstreamServer server;
+  private final UpstreamSettings settings;
+  private final SpkiPins pins;
+  private final UpstreamStats stats = new UpstreamStats();
+  private final ServerHealth health;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  /** Connections whose certificate was checked against the pins, and the outcome. */
+  private final Map<HttpConnection, Boolean> pinned = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+  /** A readiness probe is outstanding (see probeIfSilent). */
+  private final AtomicBoolean asking = new AtomicBoolean();
+
+  DohUpstream(Vertx vertx, UpstreamServer server, UpstreamSettings settings) {
+    this.vertx = vertx;
+    this.server = server;
+    this.settings = settings;
+    this.pins = settings.pinsFor(server);
+    this.health = new ServerHealth(settings.failuresBeforeDown(), settings.probeInterval().toMillis());
+    this.client = vertx.createHttpClient(options(settings));
+    client.connectionHandler(this::onConnection);
+  }
+
+  private static HttpClientOptions options(UpstreamSettings settings) {
+    long attemptMs = settings.attemptTimeout().toMillis();
+    HttpClientOptions options = new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setUseAlpn(true)
+        .setSsl(true)
+        .setVerifyHost(true)
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+        .setTcpNoDelay(true)
+        .setConnectTimeout((int) attemptMs)
+        .setSslHandshakeTimeout(attemptMs)
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setHttp2MaxPoolSize(settings.connectionsPerServer())
+        .setHttp2MultiplexingLimit(settings.maxInFlightPerConnection())
+        .setHttp2KeepAliveTimeout((int) Math.max(1, settings.idleTimeout().toSeconds()))
+        .setKeepAliveTimeout((int) Math.max(1, settings.idleTimeout().toSeconds()));
+    settings.caFile().ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file)));
+    return options;
+  }
+
+  private void onConnection(HttpConnection connection) {
+    stats.connected();
+    connections.incrementAndGet();
+    connection.closeHandler(v -> {
+      connections.decrementAndGet();
+      pinned.remove(connection);
+    });
+  }
+
+  @Override
+  public CompletableFuture<UpstreamAnswer> exchange(OutboundQuery query, long timeoutMs) {
+    long start = System.nanoTime();
+    CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
+    inFlight.incrementAndGet();
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> result.completeExceptionally(
+        new UpstreamException(Kind.TIMEOUT, server.label() + ": no answer within " + timeoutMs + " ms")));
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setServer(SocketAddress.inetSocketAddress(server.address()))
+        .setHost(server.tlsName())
+        .setPort(server.address().getPort())
+        .setURI(server.dohPath())
+        .putHeader("content-type", DNS_MESSAGE)
+        .putHeader("accept", DNS_MESSAGE);
+    client.request(request)
+        .compose(r -> r.send(Buffer.buffer(query.wire())))
+        .compose(this::checked)
+        .onComplete(ar -> {
+          vertx.cancelTimer(timer);
+          if (ar.succeeded()) {
+            answer(query, ar.result(), result);
+          } else {
+            result.completeExceptionally(UpstreamException.of(ar.cause()));
+          }
+        });
+    return result.whenComplete((answer, error) -> {
+      inFlight.decrementAndGet();
+      record(start, error);
+    });
+  }
+
+  /** A 200 with a DNS message from a connection whose certificate passed the pins, as bytes. */
+  private Future<Buffer> checked(HttpClientResponse response) {
+    if (!pins.isEmpty() && !pinned.computeIfAbsent(response.request().connection(), this::matchesPins)) {
+      response.request().connection().close();
+      return Future.failedFuture(
+          new UpstreamException(Kind.PIN_MISMATCH, server.label() + ": certificate key not in the pin set"));
+    }
+    if (response.statusCode() != 200) {
+      return Future.failedFuture(new UpstreamException(Kind.CONNECT, server.label() + ": HTTP " + response.statusCode()));
+    }
+    return response.body();
+  }
+
+  private boolean matchesPins(HttpConnection connection) {
+    try {
+      return pins.matchesAny(connection.peerCertificates());
+    } catch (SSLPeerUnverifiedException e) {
+      return false;
+    }
+  }
+
+  /** Accepts an answer only if it is a response to exactly this question (same checks as DoT). */
+  private void answer(OutboundQuery query, Buffer body, CompletableFuture<UpstreamAnswer> result) {
+    byte[] wire = body.getBytes();
+    try {
+      Message message = new Message(wire);
+      if (message.getHeader().getFlag(Flags.QR) && query.isAnsweredBy(message)) {
+        result.complete(new UpstreamAnswer(message, wire));
+        return;
+      }
+      stats.discarded("answer to a different question");
+    } catch (IOException e) {
+      stats.discarded("unparseable");
+    }
+    result.completeExceptionally(new UpstreamException(Kind.CLOSED, server.label() + ": answer discarded"));
+  }
+
+  private void record(long startNanos, Throwable error) {
+    if (error == null) {
+      long nanos = System.nanoTime() - startNanos;
+      stats.answered(nanos);
+      health.answered(nanos);
+      return;
+    }
+    UpstreamException cause = UpstreamException.of(error);
+    stats.failed(cause.kind());
+    if (health.failed(cause)) {
+      LOG.warnf("upstream %s is down after %d failures: %s", server.label(), health.consecutiveFailures(),
+          health.lastError());
+      vertx.setTimer(health.probeIntervalMs(), t -> probe());
+    }
+  }
+
+  @Override
+  public boolean hasAnswered() {
+    return health.hasAnswered();
+  }
+
+  @Override
+  public void probeIfSilent() {
+    if (health.hasAnswered() || !health.isUp() || closed || !asking.compareAndSet(false, true)) {
+      return;
+    }
+    exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis())
+        .whenComplete((answer, error) -> asking.set(false));
+  }
+
+  private void probe() {
+    if (health.isUp() || closed) {
+      return;
+    }
+    exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis()).whenComplete((a, e) -> {
+      if (e == null) {
+        health.probeAnswered();
+        LOG.infof("upstream %s is back up", server.label());
+      } else if (!health.isUp()) {
+        vertx.setTimer(health.probeFailed(UpstreamException.of(e)), t -> probe());
+      }
+    });
+  }
+
+  @Override
+  public void connect() {
+    exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis());
+  }
+
+  @Override
+  public String label() {
+    return server.label();
+  }
+
+  @Override
+  public boolean isUp() {
+    return health.isUp();
+  }
+
+  @Override
+  public double latencyMillis() {
+    return health.latencyMillis();
+  }
+
+  @Override
+  public String lastError() {
+    return health.lastError();
+  }
+
+  @Override
+  public UpstreamStats stats() {
+    return stats;
+  }
+
+  @Override
+  public int openConnections() {
+    return connections.get();
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    client.close();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.dnsgate.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dnsgate.testing.DnsClient;
+import dev.dnsgate.testing.Eventually;
+import dev.dnsgate.testing.ScriptedDohServer;
+import dev.dnsgate.testing.ScriptedDotServer;
+import dev.dnsgate.testing.Settings;
+import dev.dnsgate.loops.EventLoops;
+import io.vertx.core.http.HttpVersion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Type;
+
+/** DoH upstreams against an in-process DoH server: HTTP/2 streams, verification, pins, failover with DoT. */
+class DohUpstreamTest extends UpstreamTestBase {
+
+  private final List<ScriptedDohServer> dohServers = new ArrayList<>();
+
+  @AfterEach
+  void closeDohServers() {
+    dohServers.forEach(ScriptedDohServer::close);
+  }
+
+  private ScriptedDohServer doh() {
+    ScriptedDohServer server = new ScriptedDohServer("dot.test").start();
+    dohServers.add(server);
+    return server;
+  }
+
+  private static String entry(ScriptedDohServer server, String tlsName) {
+    return "https://" + tlsName + ":" + server.port() + "/dns-query#127.0.0.1";
+  }
+
+  private UpstreamGroup group(Map<String, List<String>> pins, String... entries) {
+    List<UpstreamServer> servers = java.util.Arrays.stream(entries).map(UpstreamServer::parse).toList();
+    return new UpstreamGroup(vertx, new EventLoops(vertx), Settings.upstream(servers, u -> {
+      u.pins = pins;
+      // generous: a cold JVM's first TLS and HTTP/2 set-up on a busy machine took over a second
+      u.attemptTimeout = Duration.ofSeconds(3);
+      u.totalTimeout = Duration.ofSeconds(6);
+      u.failuresBeforeDown = 2;
+      u.probeInterval = Duration.ofMillis(50);
+    }));
+  }
+
+  @Test
+  void dohEntriesParseWithTheirIpAndNeedOne() {
+    UpstreamServer server = UpstreamServer.parse("https://dns.google/dns-query#8.8.8.8");
+    assertTrue(server.isDoh());
+    assertEquals("dns.google", server.tlsName());
+    assertEquals(443, server.address().getPort());
+    assertEquals("8.8.8.8", server.address().getAddress().getHostAddress());
+    assertEquals("/resolve", UpstreamServer.parse("https://dns.example:8443/resolve#[2001:db8::1]").dohPath());
+    String message = assertThrows(IllegalArgumentException.class,
+        () -> UpstreamServer.parse("https://dns.google/dns-query")).getMessage();
+    assertTrue(message.contains("no IP address"), message);
+    assertThrows(IllegalArgumentException.class, () -> UpstreamServer.parse("https://dns.google/dns-query#dns.google"));
+  }
+
+  @Test
+  void queriesGoAsHttp2StreamsOverFewConnections() throws Exception {
+    ScriptedDohServer server = doh();
+    group = group(Map.of(), entry(server, "dot.test"));
+    resolve("first.example.test."); // the connection exists before the burst
+    List<CompletableFuture<UpstreamAnswer>> answers = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      answers.add(group.resolve(UpstreamTestSupport.outbound(DnsClient.query("s" + i + ".example.test.", Type.A))));
+    }
+    for (CompletableFuture<UpstreamAnswer> answer : answers) {
+      ARecord a = (ARecord) DnsClient.firstAnswer(answer.get(10, TimeUnit.SECONDS).message());
+      assertEquals("192.0.2.1", a.getAddress().getHostAddress());
+    }
+    assertEquals(101, server.received().size());
+    assertTrue(server.versions().stream().allMatch(v -> v == HttpVersion.HTTP_2), server.versions().toString());
+    assertTrue(server.connections() <= 2, server.connections() + " connections for 101 queries");
+  }
+
+  @Test
+  void aCertificateWithoutTheTlsNameIsRefused() {
+    group = group(Map.of(), entry(doh(), "wrong.test"));
+    assertEquals(UpstreamException.Kind.TLS, failure("x.example.test.").kind());
+  }
+
+  @Test
+  void aKeyOutsideThePinsIsRefused() {
+    group = group(Map.of("dot.test", List.of("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")), entry(doh(), "dot.test"));
+    assertEquals(UpstreamException.Kind.PIN_MISMATCH, failure("x.example.test.").kind());
+  }
+
+  @Test
+  void aDownDohServerFailsOverToDotAndIsProbedBackIn() throws Exception {
+    ScriptedDohServer first = doh();
+    ScriptedDotServer second = server("dot.test");
+    group = group(Map.of(), entry(first, "dot.test"), "127.0.0.1:" + second.port() + "#dot.test");
+    GroupServer primary = group.upstreams().get(0);
+    resolve("before.example.test.");
+    assertEquals(1, first.received().size());
+    first.stop();
+
+    resolve("a.example.test.");
+    resolve("b.example.test.");
+    assertFalse(primary.isUp(), "down after two failures");
+    assertEquals(2, second.received().size());
+
+    first.startOn(first.port());
+    Eventually.await("probe brings the DoH server back", primary::isUp, 5000);
+    Message answer = resolve("c.example.test.");
+    assertEquals("c.example.test.", answer.getQuestion().getName().toString());
+    assertEquals("c.example.test.", first.received().get(first.received().size() - 1).getQuestion().getName().toString());
+    assertEquals(2, second.received().size());
+  }
+}
