@@ -140,7 +140,7 @@ class QueryDecoderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {Opcode.IQUERY, Opcode.STATUS, Opcode.NOTIFY, Opcode.UPDATE})
+  @ValueSource(ints = {Opcode.IQUERY, Opcode.STATUS, Opcode.UPDATE})
   void opcodeOtherThanQueryGetsNotimp(int opcode) throws Exception {
     Message query = query();
     query.getHeader().setOpcode(opcode);
@@ -150,6 +150,14 @@ class QueryDecoderTest {
     assertEquals(Rcode.NOTIMP, reply.getRcode());
     assertEquals(opcode, reply.getHeader().getOpcode());
     assertEquals(0x4d2, reply.getHeader().getID());
+  }
+
+  @Test
+  void notifyWithOneSoaQuestionIsHandedOnForItsZoneSource() throws Exception {
+    Message notify = Message.newQuery(Record.newRecord(Name.fromString("feed.rpz."), Type.SOA, DClass.IN));
+    notify.getHeader().setOpcode(Opcode.NOTIFY);
+
+    assertInstanceOf(Decoded.Notify.class, decode(notify.toWire(), Transport.UDP));
   }
 
   @ParameterizedTest
