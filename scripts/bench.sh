@@ -22,7 +22,7 @@ export OUT="${OUT:-/tmp/dnsgate-bench-$(date +%Y%m%d-%H%M%S)}"
   echo "Run $(date -u +%FT%TZ) on $(nproc) shared cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr);"
   echo "JVM: $(java -version 2>&1 | head -1), \`$JVM_OPTS\`. Only ratios within one run compare."
   echo
-  echo "Command: \`FWD_BEST=$FWD_BEST scripts/bench.sh\` (wraps \`../shared/bench/compare.sh\`; raw results in \`$OUT/results.txt\`)"
+  echo "Command: \`FWD_BEST=$FWD_BEST${ENC:+ ENC=$ENC} scripts/bench.sh\` (wraps \`../shared/bench/compare.sh\`; raw results in \`$OUT/results.txt\`)"
   echo
   cat "$OUT/table.md"
   echo "<!-- bench:end -->"
