@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jboss.logging.Logger;
@@ -34,32 +33,24 @@ import org.xbill.DNS.Message;
  * host, also SNI and the HTTP authority), pins checked once per connection; the IP is given, so
  * nothing is looked up. Health, probes and meters as for a DoT server.
  */
-public final class DohUpstream implements GroupServer {
+public final class DohUpstream extends HealthTrackedServer {
 
   private static final Logger LOG = Logger.getLogger(DohUpstream.class);
   static final String DNS_MESSAGE = "application/dns-message";
 
   private final Vertx vertx;
   private final HttpClient client;
-  private final UpstreamServer server;
-  private final UpstreamSettings settings;
   private final SpkiPins pins;
-  private final UpstreamStats stats = new UpstreamStats();
-  private final ServerHealth health;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Connections whose certificate was checked against the pins, and the outcome. */
   private final Map<HttpConnection, Boolean> pinned = new ConcurrentHashMap<>();
   private volatile boolean closed;
-  /** A readiness probe is outstanding (see probeIfSilent). */
-  private final AtomicBoolean asking = new AtomicBoolean();
 
   DohUpstream(Vertx vertx, UpstreamServer server, UpstreamSettings settings) {
+    super(server, settings);
     this.vertx = vertx;
-    this.server = server;
-    this.settings = settings;
     this.pins = settings.pinsFor(server);
-    this.health = new ServerHealth(settings.failuresBeforeDown(), settings.probeInterval().toMillis());
     this.client = vertx.createHttpClient(options(settings));
     client.connectionHandler(this::onConnection);
   }
@@ -179,11 +170,6 @@ public final class DohUpstream implements GroupServer {
   }
 
   @Override
-  public boolean hasAnswered() {
-    return health.hasAnswered();
-  }
-
-  @Override
   public void probeIfSilent() {
     if (health.hasAnswered() || !health.isUp() || closed || !asking.compareAndSet(false, true)) {
       return;
@@ -209,31 +195,6 @@ public final class DohUpstream implements GroupServer {
   @Override
   public void connect() {
     exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis());
-  }
-
-  @Override
-  public String label() {
-    return server.label();
-  }
-
-  @Override
-  public boolean isUp() {
-    return health.isUp();
-  }
-
-  @Override
-  public double latencyMillis() {
-    return health.latencyMillis();
-  }
-
-  @Override
-  public String lastError() {
-    return health.lastError();
-  }
-
-  @Override
-  public UpstreamStats stats() {
-    return stats;
   }
 
   @Override

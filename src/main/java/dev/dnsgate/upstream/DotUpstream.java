@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,7 +16,7 @@ import org.jboss.logging.Logger;
  * their in-flight cap. A server that health marks down is probed in the background until it
  * answers again.
  */
-public final class DotUpstream implements GroupServer {
+public final class DotUpstream extends HealthTrackedServer {
 
   private static final Logger LOG = Logger.getLogger(DotUpstream.class);
   /**
@@ -32,23 +31,15 @@ public final class DotUpstream implements GroupServer {
   private final Vertx vertx;
   private final EventLoops loops;
   private final TlsDialer dialer;
-  private final UpstreamServer server;
-  private final UpstreamSettings settings;
-  private final UpstreamStats stats = new UpstreamStats();
-  private final ServerHealth health;
   private final List<DotConnection> pool = new CopyOnWriteArrayList<>();
   private final long idleTimer;
   private volatile boolean closed;
-  /** A readiness probe is outstanding (see probeIfSilent). */
-  private final AtomicBoolean asking = new AtomicBoolean();
 
   DotUpstream(Vertx vertx, EventLoops loops, NetClient client, UpstreamServer server, UpstreamSettings settings) {
+    super(server, settings);
     this.vertx = vertx;
     this.loops = loops;
     this.dialer = new TlsDialer(client, server, settings.pinsFor(server));
-    this.server = server;
-    this.settings = settings;
-    this.health = new ServerHealth(settings.failuresBeforeDown(), settings.probeInterval().toMillis());
     long idleNanos = settings.idleTimeout().toNanos();
     this.idleTimer =
         vertx.setPeriodic(
@@ -166,25 +157,6 @@ public final class DotUpstream implements GroupServer {
     }
   }
 
-  public UpstreamServer server() {
-    return server;
-  }
-
-  @Override
-  public String label() {
-    return server.label();
-  }
-
-  @Override
-  public boolean isUp() {
-    return health.isUp();
-  }
-
-  @Override
-  public boolean hasAnswered() {
-    return health.hasAnswered();
-  }
-
   @Override
   public void probeIfSilent() {
     if (health.hasAnswered() || !health.isUp() || closed || !asking.compareAndSet(false, true)) {
@@ -201,21 +173,6 @@ public final class DotUpstream implements GroupServer {
           }
           asking.set(false);
         });
-  }
-
-  @Override
-  public double latencyMillis() {
-    return health.latencyMillis();
-  }
-
-  @Override
-  public String lastError() {
-    return health.lastError();
-  }
-
-  @Override
-  public UpstreamStats stats() {
-    return stats;
   }
 
   @Override
