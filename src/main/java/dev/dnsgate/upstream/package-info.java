@@ -3,7 +3,7 @@
  * owns the configured groups; each group is an {@link dev.dnsgate.upstream.Upstream} (the interface a
  * validator or another transport plugs in through). Inside: a server's pooled pipelined connections
  * ({@code DotUpstream}, {@code DotConnection}) or HTTP/2 streams ({@code DohUpstream}), both a
- * {@code GroupServer} of a group, verified dialing ({@code TlsDialer}), answer matching
+ * {@code GroupServer} of a group sharing {@code HealthTrackedServer}, verified dialing ({@code TlsDialer}), answer matching
  * ({@code PendingQueries}), health and probes ({@code ServerHealth}).
  */
 package dev.dnsgate.upstream;
