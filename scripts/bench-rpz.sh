@@ -18,6 +18,7 @@ BASE="${PORT_BASE:-39000}"; DOT_PORT=$((BASE + 853)); PLAIN_PORT=$((BASE + 54))
 UNBOUND_PORT=$((BASE + 1)); DNSGATE_PORT=$((BASE + 2)); BLOCKLIST_PORT=$((BASE + 3))
 W="$(mktemp -d /tmp/dnsgate-rpz-bench.XXXXXX)"
 . "$BENCH/peers/lib.sh"
+. "$ROOT/scripts/lib/unbound-rpz.sh"
 PIDS=()
 stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap stop_all EXIT
@@ -41,23 +42,7 @@ PIDS+=("$(cat "$UPPID")")
 UP="$W/upstream"
 
 start_unbound() {
-  cat > "$W/unbound.conf" <<CONF
-server:
-  verbosity: 0
-  username: ""
-  chroot: ""
-  directory: "$W"
-  pidfile: "$W/unbound.pid"
-  use-syslog: no
-  logfile: ""
-  num-threads: 1
-  interface: 127.0.0.1@$UNBOUND_PORT
-  so-reuseport: no
-  do-ip6: no
-  access-control: 127.0.0.0/8 allow
-  do-not-query-localhost: no
-  module-config: "respip iterator"
-  tls-cert-bundle: "$UP/ca.pem"
+  unbound_rpz_conf "$W" "$UNBOUND_PORT" "$UP" "$DOT_PORT" <<CONF
   msg-cache-size: 32m
   rrset-cache-size: 64m
   prefetch: no
@@ -66,10 +51,6 @@ server:
 rpz:
   name: bench.rpz
   zonefile: "$W/bench.rpz"
-forward-zone:
-  name: "."
-  forward-tls-upstream: yes
-  forward-addr: 127.0.0.1@$DOT_PORT#dot.test
 CONF
   unbound-checkconf "$W/unbound.conf" >/dev/null
   local t0; t0=$(date +%s.%N)

@@ -13,6 +13,7 @@ BASE="${PORT_BASE:-39500}"; DOT_PORT=$((BASE + 853)); PLAIN_PORT=$((BASE + 54))
 UNBOUND_PORT=$((BASE + 1)); DNSGATE_PORT=$((BASE + 2))
 W="$(mktemp -d /tmp/dnsgate-rpz-compare.XXXXXX)"
 . "$BENCH/peers/lib.sh"
+. "$ROOT/scripts/lib/unbound-rpz.sh"
 PIDS=()
 stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap stop_all EXIT
@@ -42,32 +43,12 @@ UPPID=$(DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$W
 PIDS+=("$(cat "$UPPID")")
 UP="$W/upstream"
 
-cat > "$W/unbound.conf" <<CONF
-server:
-  verbosity: 0
-  username: ""
-  chroot: ""
-  directory: "$W"
-  pidfile: "$W/unbound.pid"
-  use-syslog: no
-  logfile: ""
-  num-threads: 1
-  interface: 127.0.0.1@$UNBOUND_PORT
-  so-reuseport: no
-  do-ip6: no
-  access-control: 127.0.0.0/8 allow
-  do-not-query-localhost: no
-  module-config: "respip iterator"
-  tls-cert-bundle: "$UP/ca.pem"
+unbound_rpz_conf "$W" "$UNBOUND_PORT" "$UP" "$DOT_PORT" <<CONF
   local-zone: "test." nodefault
   ede: yes
 rpz:
   name: cmp.rpz
   zonefile: "$W/cmp.rpz"
-forward-zone:
-  name: "."
-  forward-tls-upstream: yes
-  forward-addr: 127.0.0.1@$DOT_PORT#dot.test
 CONF
 unbound-checkconf "$W/unbound.conf" >/dev/null
 unbound -c "$W/unbound.conf" -d -p > "$W/unbound.log" 2>&1 &
