@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import org.jboss.logging.Logger;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 
@@ -35,21 +34,17 @@ import org.xbill.DNS.Message;
  */
 public final class DohUpstream extends HealthTrackedServer {
 
-  private static final Logger LOG = Logger.getLogger(DohUpstream.class);
   static final String DNS_MESSAGE = "application/dns-message";
 
-  private final Vertx vertx;
   private final HttpClient client;
   private final SpkiPins pins;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Connections whose certificate was checked against the pins, and the outcome. */
   private final Map<HttpConnection, Boolean> pinned = new ConcurrentHashMap<>();
-  private volatile boolean closed;
 
   DohUpstream(Vertx vertx, UpstreamServer server, UpstreamSettings settings) {
-    super(server, settings);
-    this.vertx = vertx;
+    super(vertx, server, settings);
     this.pins = settings.pinsFor(server);
     this.client = vertx.createHttpClient(options(settings));
     client.connectionHandler(this::onConnection);
@@ -153,22 +148,6 @@ public final class DohUpstream extends HealthTrackedServer {
     result.completeExceptionally(new UpstreamException(Kind.CLOSED, server.label() + ": answer discarded"));
   }
 
-  private void record(long startNanos, Throwable error) {
-    if (error == null) {
-      long nanos = System.nanoTime() - startNanos;
-      stats.answered(nanos);
-      health.answered(nanos);
-      return;
-    }
-    UpstreamException cause = UpstreamException.of(error);
-    stats.failed(cause.kind());
-    if (health.failed(cause)) {
-      LOG.warnf("upstream %s is down after %d failures: %s", server.label(), health.consecutiveFailures(),
-          health.lastError());
-      vertx.setTimer(health.probeIntervalMs(), t -> probe());
-    }
-  }
-
   @Override
   public void probeIfSilent() {
     if (health.hasAnswered() || !health.isUp() || closed || !asking.compareAndSet(false, true)) {
@@ -178,18 +157,9 @@ public final class DohUpstream extends HealthTrackedServer {
         .whenComplete((answer, error) -> asking.set(false));
   }
 
-  private void probe() {
-    if (health.isUp() || closed) {
-      return;
-    }
-    exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis()).whenComplete((a, e) -> {
-      if (e == null) {
-        health.probeAnswered();
-        LOG.infof("upstream %s is back up", server.label());
-      } else if (!health.isUp()) {
-        vertx.setTimer(health.probeFailed(UpstreamException.of(e)), t -> probe());
-      }
-    });
+  @Override
+  protected CompletableFuture<UpstreamAnswer> probeExchange() {
+    return exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis());
   }
 
   @Override

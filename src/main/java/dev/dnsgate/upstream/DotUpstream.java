@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * One DoT server: a small pool of persistent connections and the server's {@link ServerHealth}.
@@ -18,7 +17,6 @@ import org.jboss.logging.Logger;
  */
 public final class DotUpstream extends HealthTrackedServer {
 
-  private static final Logger LOG = Logger.getLogger(DotUpstream.class);
   /**
    * Another connection opens once the least-loaded one has this many queries outstanding, well
    * before the in-flight cap: each connection lives on one event loop, so spreading moderate load
@@ -28,16 +26,13 @@ public final class DotUpstream extends HealthTrackedServer {
   /** How often idle connections are looked for: well inside the margin DotConnection keeps (1 s). */
   private static final long IDLE_CHECK_MILLIS = 250;
 
-  private final Vertx vertx;
   private final EventLoops loops;
   private final TlsDialer dialer;
   private final List<DotConnection> pool = new CopyOnWriteArrayList<>();
   private final long idleTimer;
-  private volatile boolean closed;
 
   DotUpstream(Vertx vertx, EventLoops loops, NetClient client, UpstreamServer server, UpstreamSettings settings) {
-    super(server, settings);
-    this.vertx = vertx;
+    super(vertx, server, settings);
     this.loops = loops;
     this.dialer = new TlsDialer(client, server, settings.pinsFor(server));
     long idleNanos = settings.idleTimeout().toNanos();
@@ -113,41 +108,9 @@ public final class DotUpstream extends HealthTrackedServer {
     connection.close();
   }
 
-  private void record(long startNanos, Throwable error) {
-    if (error == null) {
-      long nanos = System.nanoTime() - startNanos;
-      stats.answered(nanos);
-      health.answered(nanos);
-      return;
-    }
-    UpstreamException cause = UpstreamException.of(error);
-    stats.failed(cause.kind());
-    if (health.failed(cause)) {
-      LOG.warnf("upstream %s is down after %d failures: %s", server.label(), health.consecutiveFailures(),
-          health.lastError());
-      scheduleProbe(health.probeIntervalMs());
-    }
-  }
-
-  private void scheduleProbe(long delayMs) {
-    vertx.setTimer(delayMs, t -> probe());
-  }
-
-  private void probe() {
-    if (health.isUp() || closed) {
-      return;
-    }
-    open()
-        .exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis())
-        .whenComplete(
-            (answer, error) -> {
-              if (error == null) {
-                health.probeAnswered();
-                LOG.infof("upstream %s is back up", server.label());
-              } else {
-                scheduleProbe(health.probeFailed(UpstreamException.of(error)));
-              }
-            });
+  @Override
+  protected CompletableFuture<UpstreamAnswer> probeExchange() {
+    return open().exchange(OutboundQuery.probe(settings.padding()), settings.attemptTimeout().toMillis());
   }
 
   @Override
