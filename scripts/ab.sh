@@ -5,6 +5,8 @@
 # Usage: scripts/ab.sh A_DIR B_DIR     (each a dnsgate checkout with target/quarkus-app built)
 # Env: ROUNDS=2 SECS=10 RATE=2000 SCENARIOS="cache-hit forward-unique local tcp-forward blocked-1m"
 #      LATENCY=1 (adds forward-unique and cache-hit at RATE qps), PROXY_EXTRA_OPTS, JVM_OPTS,
+#      A_JVM_OPTS / B_JVM_OPTS (one side's JVM options; A_DIR may equal B_DIR to compare options only),
+#      FLOOD=1 (adds the random-subdomain flood with a 200 qps client of cached names: scripts/lib/flood.sh),
 #      NICE=-15 (priority of everything started here; takes effect with kernel.sched_autogroup_enabled=0)
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dig.
 set -euo pipefail
@@ -17,6 +19,8 @@ export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQU
 DOT_PORT="${AB_DOT_PORT:-38853}"; PLAIN_PORT="${AB_PLAIN_PORT:-38054}"; PORT="${AB_PORT:-38153}"
 OUT="${OUT:-/tmp/dnsgate-ab-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"; RES="$OUT/results.txt"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
+. "$ROOT/scripts/lib/flood.sh"
+[ "${FLOOD:-0}" = 1 ] && flood_queries "$QDIR/flood.txt"
 UPW="$OUT/upstream"
 DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT nice -n "${NICE:--15}" "$BENCH/upstream/start.sh" "$UPW" >/dev/null
 PROXY=""
@@ -28,9 +32,10 @@ trap cleanup EXIT
 echo "# ab.sh $(date -u +%FT%TZ) A=$A ($(git -C "$A" rev-parse --short HEAD)) B=$B ($(git -C "$B" rev-parse --short HEAD)) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
-    dir=$A; [ "$side" = B ] && dir=$B
+    dir=$A; opts=${A_JVM_OPTS:-${JVM_OPTS:-}}
+    [ "$side" = B ] && dir=$B && opts=${B_JVM_OPTS:-${JVM_OPTS:-}}
     PORT=$PORT UPSTREAM_CA="$UPW/ca.pem" UPSTREAM_ADDR="127.0.0.1:$DOT_PORT" UPSTREAM_NAME=dot.test \
-      BLOCKLIST="$QDIR/blocklist-1m.txt" LOCAL_RECORDS="$QDIR/local-hosts.txt" \
+      BLOCKLIST="$QDIR/blocklist-1m.txt" LOCAL_RECORDS="$QDIR/local-hosts.txt" JVM_OPTS="$opts" \
       nice -n "${NICE:--15}" "$dir/scripts/bench-proxy.sh" > "$OUT/proxy-$side-$round.log" 2>&1 &
     PROXY=$!
     t0=$(date +%s.%N)
@@ -47,6 +52,9 @@ for round in $(seq 1 "$ROUNDS"); do
         "$BENCH/run.sh" "$PORT" forward-unique "$SECS" | grep '^RESULT' | tee -a "$RES"
       RATE=$RATE LABEL=$side TARGET_PID=$PROXY nice -n "${NICE:--15}" \
         "$BENCH/run.sh" "$PORT" cache-hit "$SECS" | grep '^RESULT' | tee -a "$RES"
+    fi
+    if [ "${FLOOD:-0}" = 1 ]; then
+      flood_run "$PORT" "$side" "$PROXY" "$QDIR/flood.txt" "$SECS" 200 "$OUT/$side-$round" | tee -a "$RES"
     fi
     kill "$PROXY"; wait "$PROXY" 2>/dev/null || true; PROXY=""
   done

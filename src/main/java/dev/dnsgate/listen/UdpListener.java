@@ -37,6 +37,11 @@ import java.util.function.UnaryOperator;
  * for two measured reasons: Vert.x turns a receive-buffer size into a receive <em>allocation</em> of
  * that size per datagram (so a 4 MiB SO_RCVBUF costs 4 MiB per packet: 5k qps instead of 90k), and
  * it resolves the destination host string on every send.
+ *
+ * <p>An answer ready at once (cache, rules) is written by the reading thread; one that completes later
+ * (an upstream's) is sent by the thread that completes it, through {@link AnswerSender}: on NIO
+ * straight to the socket. Handing those sends to the reading thread made them 40 % of its work
+ * during a random-subdomain flood, and cached answers then waited behind them (BENCHMARKS.md).
  */
 final class UdpListener implements Listener {
 
@@ -57,7 +62,7 @@ final class UdpListener implements Listener {
       List<Channel> bound = new ArrayList<>();
       CompletableFuture<UdpListener> all = new CompletableFuture<>();
       bindNext(loops, 0, port, bound, all, b -> {
-        b.channelFactory(() -> internal.transport().datagramChannel(family))
+        b.channelFactory(() -> reusePort ? internal.transport().datagramChannel(family) : AnswerSender.nioChannel(family))
             .option(ChannelOption.SO_RCVBUF, socketBuffer)
             .option(ChannelOption.SO_SNDBUF, socketBuffer)
             .handler(new QueryHandler(pipeline));
@@ -118,7 +123,7 @@ final class UdpListener implements Listener {
       }
       answer.thenAccept(reply -> {
         if (reply != null) {
-          channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender));
+          AnswerSender.send(channel, reply, sender);
         }
       });
     }
