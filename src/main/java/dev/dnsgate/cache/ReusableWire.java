@@ -39,7 +39,7 @@ final class ReusableWire {
     if (u16(wire, 4) != 1) {
       return null;
     }
-    boolean[] labels = new boolean[wire.length];
+    long[] labels = new long[(wire.length + 63) >>> 6]; // a bit per byte: walked once per upstream answer
     int records = u16(wire, 6) + u16(wire, 8) + u16(wire, 10);
     int firstAdditional = records - u16(wire, 10);
     int pos = name(wire, Header.LENGTH, labels);
@@ -78,7 +78,7 @@ final class ReusableWire {
   }
 
   /** Checks the names inside the RDATA of the types we know; false for any other type. */
-  private static boolean namesInRdata(byte[] wire, int type, int rdata, int end, boolean[] labels) {
+  private static boolean namesInRdata(byte[] wire, int type, int rdata, int end, long[] labels) {
     return switch (type) {
       case Type.A, Type.AAAA, Type.TXT -> true;
       case Type.NS, Type.CNAME, Type.PTR -> name(wire, rdata, labels) == end;
@@ -97,18 +97,19 @@ final class ReusableWire {
    * Walks one name, marking where its labels start; returns the offset after it, or -1 when a
    * pointer leads anywhere but to a label already seen.
    */
-  private static int name(byte[] wire, int start, boolean[] labels) {
+  private static int name(byte[] wire, int start, long[] labels) {
     int pos = start;
     while (true) {
       int length = wire[pos] & 0xff;
       if ((length & 0xc0) == 0xc0) {
         int target = ((length & 0x3f) << 8) | (wire[pos + 1] & 0xff);
-        return labels[target] ? pos + 2 : -1; // labels are marked as walked, so only earlier ones
+        // labels are marked as walked, so only earlier ones
+        return (labels[target >>> 6] & (1L << target)) != 0 ? pos + 2 : -1;
       }
       if ((length & 0xc0) != 0) {
         return -1;
       }
-      labels[pos] = true;
+      labels[pos >>> 6] |= 1L << pos;
       if (length == 0) {
         return pos + 1;
       }
