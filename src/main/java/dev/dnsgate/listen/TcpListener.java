@@ -48,7 +48,8 @@ final class TcpListener implements Listener {
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     if (tls != null) {
       SSLOptions ssl = tls.options();
-      options.setSsl(true).setKeyCertOptions(ssl.getKeyCertOptions())
+      options.setSsl(true).setSslEngineOptions(tls.engine())
+          .setKeyCertOptions(ssl.getKeyCertOptions())
           .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols())
           .setSslHandshakeTimeout(ssl.getSslHandshakeTimeout())
           .setSslHandshakeTimeoutUnit(ssl.getSslHandshakeTimeoutUnit());
