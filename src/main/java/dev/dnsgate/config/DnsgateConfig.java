@@ -268,6 +268,19 @@ public interface DnsgateConfig {
        * {@code laptop.dns.example.org} is named {@code laptop} in rules. Unset: no names from SNI.
        */
       Optional<String> serverName();
+
+      /**
+       * The TLS implementation of the DoT and DoH listeners: {@code openssl} (BoringSSL from
+       * netty-tcnative, falling back to {@code jdk} where its native library cannot load) or
+       * {@code jdk} (the JDK's SSLEngine).
+       */
+      TlsProvider provider();
+    }
+
+    /** Who does the TLS of the DoT and DoH listeners. */
+    enum TlsProvider {
+      OPENSSL,
+      JDK
     }
 
     /**

@@ -78,6 +78,7 @@ final class DohListener implements Listener {
       var ssl = serverTls.options();
       options.setSsl(true).setUseAlpn(true)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setSslEngineOptions(serverTls.engine())
           .setKeyCertOptions(ssl.getKeyCertOptions())
           .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols())
           .setSslHandshakeTimeout(ssl.getSslHandshakeTimeout())

@@ -17,6 +17,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.net.NetServer;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -47,7 +48,8 @@ final class TcpListener implements Listener {
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     if (tls != null) {
       SSLOptions ssl = tls.options();
-      options.setSsl(true).setKeyCertOptions(ssl.getKeyCertOptions())
+      options.setSsl(true).setSslEngineOptions(tls.engine())
+          .setKeyCertOptions(ssl.getKeyCertOptions())
           .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols())
           .setSslHandshakeTimeout(ssl.getSslHandshakeTimeout())
           .setSslHandshakeTimeoutUnit(ssl.getSslHandshakeTimeoutUnit());
@@ -171,8 +173,14 @@ final class TcpListener implements Listener {
       if (received >= budget || inFlight >= cap) {
         socket.pause();
       }
-      pipeline.handle(frame.getBytes(), transport, client, clientName)
-          .thenAccept(reply -> context.runOnContext(v -> onAnswer(reply)));
+      CompletableFuture<byte[]> answer = pipeline.handle(frame.getBytes(), transport, client, clientName);
+      if (answer.isDone()) {
+        // Answered at once (cache, rules): written while Vert.x is still in this read, so it is flushed
+        // with the others of the read, one TLS record and one write for many answers instead of each
+        onAnswer(answer.join());
+      } else {
+        answer.thenAccept(reply -> context.runOnContext(v -> onAnswer(reply)));
+      }
     }
 
     private void onAnswer(byte[] reply) {

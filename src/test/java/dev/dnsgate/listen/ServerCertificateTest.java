@@ -67,6 +67,7 @@ class ServerCertificateTest {
       public Optional<String> keyFile() { return Optional.empty(); }
       public Duration reloadInterval() { return Duration.ofSeconds(10); }
       public Optional<String> serverName() { return Optional.empty(); }
+      public DnsgateConfig.Listen.TlsProvider provider() { return DnsgateConfig.Listen.TlsProvider.OPENSSL; }
     };
     String line = assertThrows(ListenerBindException.class,
         () -> ServerTls.start(VERTX, none, "dnsgate.listen.dot.enabled", 1000)).getMessage();
