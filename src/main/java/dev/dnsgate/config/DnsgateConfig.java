@@ -1,5 +1,6 @@
 package dev.dnsgate.config;
 
+import dev.dnsgate.tls.TlsProvider;
 import io.smallrye.config.ConfigMapping;
 import java.time.Duration;
 import java.util.List;
@@ -277,12 +278,6 @@ public interface DnsgateConfig {
       TlsProvider provider();
     }
 
-    /** Who does the TLS of the DoT and DoH listeners. */
-    enum TlsProvider {
-      OPENSSL,
-      JDK
-    }
-
     /**
      * DNS over TLS (RFC 7858) for clients: the framing, caps and timeouts of {@code tcp}, inside TLS
      * with the certificate of {@code tls}.
@@ -365,6 +360,12 @@ public interface DnsgateConfig {
 
     /** Pad queries to a multiple of 128 bytes (RFC 8467). */
     boolean padding();
+
+    /**
+     * The TLS implementation of DoT and DoH upstream connections: {@code openssl} (BoringSSL, falling
+     * back to {@code jdk} where its native library cannot load) or {@code jdk}.
+     */
+    TlsProvider tlsProvider();
 
     /** Persistent TLS connections per server. */
     int connectionsPerServer();

@@ -1,10 +1,9 @@
 package dev.dnsgate.listen;
 
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.tls.TlsProvider;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SSLOptions;
 import java.nio.file.Path;
@@ -77,22 +76,10 @@ final class ServerTls implements AutoCloseable {
     } catch (ServerCertificate.Problem e) {
       throw failure("TLS certificate (dnsgate.listen.tls.cert-file / key-file): " + e.getMessage());
     }
-    SSLEngineOptions engine = engine(config.provider());
-    LOG.infof("TLS certificate %s from %s (TLS by %s)", first, cert,
-        engine instanceof OpenSSLEngineOptions ? "OpenSSL/BoringSSL" : "the JDK");
+    SSLEngineOptions engine = config.provider().engine("dnsgate.listen.tls.provider");
+    LOG.infof("TLS certificate %s from %s (TLS by %s)", first, cert, TlsProvider.describe(engine));
     return new ServerTls(vertx, cert, key, first, handshakeTimeoutMillis, Math.max(1, config.reloadInterval().toMillis()),
         engine);
-  }
-
-  private static SSLEngineOptions engine(DnsgateConfig.Listen.TlsProvider provider) {
-    if (provider == DnsgateConfig.Listen.TlsProvider.OPENSSL) {
-      if (OpenSSLEngineOptions.isAvailable()) {
-        return new OpenSSLEngineOptions();
-      }
-      LOG.warnf("dnsgate.listen.tls.provider is openssl but its native library cannot load here (%s): using the JDK's TLS",
-          io.netty.handler.ssl.OpenSsl.unavailabilityCause());
-    }
-    return new JdkSSLEngineOptions();
   }
 
   private static ListenerBindException failure(String line) {

@@ -59,6 +59,7 @@ public final class DohUpstream extends HealthTrackedServer {
         .setVerifyHost(true)
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
         .setTcpNoDelay(true)
+        .setSslEngineOptions(settings.tlsProvider().engine("dnsgate.upstream.tls-provider"))
         .setConnectTimeout((int) attemptMs)
         .setSslHandshakeTimeout(attemptMs)
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)

@@ -54,6 +54,7 @@ public final class UpstreamGroup implements Upstream {
             .setHostnameVerificationAlgorithm("HTTPS")
             .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
             .setTcpNoDelay(true)
+            .setSslEngineOptions(settings.tlsProvider().engine("dnsgate.upstream.tls-provider"))
             .setConnectTimeout((int) settings.attemptTimeout().toMillis())
             .setSslHandshakeTimeout(settings.attemptTimeout().toMillis())
             .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);

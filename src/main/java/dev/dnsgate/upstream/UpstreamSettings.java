@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.tls.TlsProvider;
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ public record UpstreamSettings(
     Duration attemptTimeout,
     Duration totalTimeout,
     boolean padding,
+    TlsProvider tlsProvider,
     int connectionsPerServer,
     int maxInFlightPerConnection,
     Duration idleTimeout,
@@ -31,6 +33,7 @@ public record UpstreamSettings(
         config.attemptTimeout(),
         config.totalTimeout(),
         config.padding(),
+        config.tlsProvider(),
         config.connectionsPerServer(),
         config.maxInFlightPerConnection(),
         config.idleTimeout(),
@@ -50,7 +53,7 @@ public record UpstreamSettings(
   public UpstreamSettings forServers(List<UpstreamServer> otherServers, Strategy otherStrategy,
       Optional<String> otherCaFile, Map<String, List<String>> otherPins) {
     return new UpstreamSettings(
-        otherServers, otherStrategy, otherCaFile, otherPins, attemptTimeout, totalTimeout, padding,
+        otherServers, otherStrategy, otherCaFile, otherPins, attemptTimeout, totalTimeout, padding, tlsProvider,
         connectionsPerServer, maxInFlightPerConnection, idleTimeout, failuresBeforeDown, probeInterval);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.tls.TlsProvider;
 import dev.dnsgate.testing.TestFiles;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class ServerCertificateTest {
       public Optional<String> keyFile() { return Optional.empty(); }
       public Duration reloadInterval() { return Duration.ofSeconds(10); }
       public Optional<String> serverName() { return Optional.empty(); }
-      public DnsgateConfig.Listen.TlsProvider provider() { return DnsgateConfig.Listen.TlsProvider.OPENSSL; }
+      public TlsProvider provider() { return TlsProvider.OPENSSL; }
     };
     String line = assertThrows(ListenerBindException.class,
         () -> ServerTls.start(VERTX, none, "dnsgate.listen.dot.enabled", 1000)).getMessage();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.tls.TlsProvider;
 import dev.dnsgate.testing.TestFiles;
 import dev.dnsgate.testing.TlsClients;
 import io.netty.handler.ssl.OpenSsl;
@@ -35,18 +36,18 @@ class ServerTlsProvidersTest {
   @Test
   void openSslServesTheCertificateAndReadsTheServerName() throws Exception {
     assumeTrue(OpenSsl.isAvailable(), "BoringSSL's native library loads on Linux x86-64 only");
-    String session = handshake(DnsgateConfig.Listen.TlsProvider.OPENSSL);
+    String session = handshake(TlsProvider.OPENSSL);
     assertTrue(session.contains("OpenSsl"), session);
   }
 
   @Test
   void theJdkServesTheCertificateAndReadsTheServerName() throws Exception {
-    String session = handshake(DnsgateConfig.Listen.TlsProvider.JDK);
+    String session = handshake(TlsProvider.JDK);
     assertTrue(!session.contains("OpenSsl"), session);
   }
 
   /** One verified handshake asking for laptop.dns.test; returns the class of the server's TLS session. */
-  private static String handshake(DnsgateConfig.Listen.TlsProvider provider) throws Exception {
+  private static String handshake(TlsProvider provider) throws Exception {
     try (ServerTls tls = ServerTls.start(VERTX, config(provider), "test", 5000)) {
       SSLOptions ssl = tls.options();
       NetServerOptions options = new NetServerOptions().setSsl(true).setSslEngineOptions(tls.engine())
@@ -70,13 +71,13 @@ class ServerTlsProvidersTest {
     }
   }
 
-  private static DnsgateConfig.Listen.Tls config(DnsgateConfig.Listen.TlsProvider provider) {
+  private static DnsgateConfig.Listen.Tls config(TlsProvider provider) {
     return new DnsgateConfig.Listen.Tls() {
       public Optional<String> certFile() { return Optional.of(TestFiles.tls("dns.test.pem")); }
       public Optional<String> keyFile() { return Optional.of(TestFiles.tls("dns.test.key")); }
       public Duration reloadInterval() { return Duration.ofHours(1); }
       public Optional<String> serverName() { return Optional.of("dns.test"); }
-      public DnsgateConfig.Listen.TlsProvider provider() { return provider; }
+      public TlsProvider provider() { return provider; }
     };
   }
 }

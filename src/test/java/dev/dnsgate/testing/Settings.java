@@ -2,6 +2,7 @@ package dev.dnsgate.testing;
 
 import dev.dnsgate.cache.AnswerCache.CacheSettings;
 import dev.dnsgate.config.DnsgateConfig.Upstream.Strategy;
+import dev.dnsgate.tls.TlsProvider;
 import dev.dnsgate.upstream.UpstreamServer;
 import dev.dnsgate.upstream.UpstreamSettings;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class Settings {
     public Duration attemptTimeout = Duration.ofSeconds(2);
     public Duration totalTimeout = Duration.ofSeconds(5);
     public boolean padding = true;
+    public TlsProvider tlsProvider = TlsProvider.OPENSSL;
     public int connectionsPerServer = 2;
     public int maxInFlightPerConnection = 256;
     public Duration idleTimeout = Duration.ofSeconds(8);
@@ -57,6 +59,6 @@ public final class Settings {
     Upstream u = new Upstream();
     change.accept(u);
     return new UpstreamSettings(servers, u.strategy, u.caFile, u.pins, u.attemptTimeout, u.totalTimeout, u.padding,
-        u.connectionsPerServer, u.maxInFlightPerConnection, u.idleTimeout, u.failuresBeforeDown, u.probeInterval);
+        u.tlsProvider, u.connectionsPerServer, u.maxInFlightPerConnection, u.idleTimeout, u.failuresBeforeDown, u.probeInterval);
   }
 }

@@ -1,5 +1,6 @@
 package dev.dnsgate.upstream;
 
+import dev.dnsgate.tls.TlsProvider;
 import dev.dnsgate.testing.Queries;
 import dev.dnsgate.testing.ScriptedDotServer;
 import dev.dnsgate.testing.Settings;
@@ -28,9 +29,20 @@ final class UpstreamTestSupport {
     return build(Map.of(), idle, servers);
   }
 
+  /** Settings whose TLS is done by {@code provider}. */
+  static UpstreamSettings withTls(TlsProvider provider, ScriptedDotServer... servers) {
+    return build(Map.of(), Duration.ofSeconds(8), provider, servers);
+  }
+
   private static UpstreamSettings build(Map<String, List<String>> pins, Duration idle, ScriptedDotServer... servers) {
+    return build(pins, idle, TlsProvider.OPENSSL, servers);
+  }
+
+  private static UpstreamSettings build(Map<String, List<String>> pins, Duration idle, TlsProvider provider,
+      ScriptedDotServer... servers) {
     return Settings.upstream(addresses(servers), u -> {
       u.pins = pins;
+      u.tlsProvider = provider;
       u.attemptTimeout = Duration.ofMillis(1000);
       u.totalTimeout = Duration.ofMillis(2500);
       u.maxInFlightPerConnection = 64;
