@@ -59,6 +59,33 @@ class BlockListTest {
     assertEquals(blocked, list().blocks(Name.fromString(name, Name.root)));
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(nullValues = "null", value = {
+    "Ads.Example., ads.example",
+    "*.ads.example, *.ads.example",
+    "_dmarc.ads.example, _dmarc.ads.example",
+    "a-b.example, a-b.example",
+    "trailing-.example, null",
+    "a..example, null",
+    ".example, null",
+    "ads.example.., null",
+    "a+b.example, null",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example, aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example, null"
+  })
+  void namesAreNormalisedOrRefusedLabelByLabel(String text, String normalized) {
+    assertEquals(normalized, BlockList.normalize(text));
+  }
+
+  @org.junit.jupiter.api.Test
+  void fieldsMaySeparateWithTabsAndRunsOfSpaces() throws Exception {
+    BlockList list = BlockList.read(new BufferedReader(new StringReader(
+        "0.0.0.0\ttab.example\n127.0.0.1 \t  a.example\t\tb.example \n")));
+    assertEquals(3, list.entries());
+    assertEquals(0, list.skippedLines());
+    assertEquals(true, list.blocks(Name.fromString("b.example.")));
+  }
+
   @org.junit.jupiter.api.Test
   void malformedLinesAreSkippedAndCounted() throws Exception {
     // path, modifier, non-sink address, empty label, leading hyphen
