@@ -9,21 +9,22 @@
 # Prints one line per start and a Markdown table.
 # Usage: scripts/bench-startup.sh DIR [DIR...]   (each a dnsgate checkout with target/quarkus-app built)
 # Env: ROUNDS=2 SECS=15 PEERS="dnsdist:cache dnsdist:blocklist unbound:cache unbound:blocklist" (PEERS= for none)
-#      JVM_OPTS / PROXY_EXTRA_OPTS (passed to bench-proxy.sh), AB_DOT_PORT=38853 AB_PLAIN_PORT=38054 AB_PORT=38153
+#      JVM_OPTS / PROXY_EXTRA_OPTS (passed to bench-proxy.sh), AB_DOT_PORT=38853 AB_PLAIN_PORT=38054 AB_PORT=38153,
+#      NICE=-15 (priority of everything started here, as scripts/ab.sh)
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dnsdist, dig, bc.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 1 ] || { echo "usage: bench-startup.sh DIR [DIR...]" >&2; exit 2; }
 DIRS=(); for d in "$@"; do DIRS+=("$(cd "$d" && pwd)"); done
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
-ROUNDS="${ROUNDS:-2}"; SECS="${SECS:-15}"
+ROUNDS="${ROUNDS:-2}"; SECS="${SECS:-15}"; N=(nice -n "${NICE:--15}")
 PEERS="${PEERS-dnsdist:cache dnsdist:blocklist unbound:cache unbound:blocklist}"
 export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQUE_N}"
 DOT_PORT="${AB_DOT_PORT:-38853}"; PLAIN_PORT="${AB_PLAIN_PORT:-38054}"; PORT="${AB_PORT:-38153}"
 OUT="${OUT:-/tmp/dnsgate-startup-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"; RES="$OUT/results.txt"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
 UPW="$OUT/upstream"
-DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/dev/null
+DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "${N[@]}" "$BENCH/upstream/start.sh" "$UPW" >/dev/null
 SERVER=""
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
@@ -34,22 +35,22 @@ qps() { sed -n 's/.* qps=\([0-9]*\).*/\1/p'; }
 echo "# bench-startup.sh $(date -u +%FT%TZ) SECS=$SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
 for round in $(seq 1 "$ROUNDS"); do
   for dir in "${DIRS[@]}"; do
-    label="$(basename "$dir")@$(git -C "$dir" rev-parse --short HEAD)"
+    label="$(basename "$dir")@$(git -C "$dir" rev-parse --short HEAD 2>/dev/null || echo -)"
     log="$OUT/proxy-$(basename "$dir")-$round.log"
     t0=$(date +%s.%N)
     PORT=$PORT UPSTREAM_CA="$UPW/ca.pem" UPSTREAM_ADDR="127.0.0.1:$DOT_PORT" UPSTREAM_NAME=dot.test \
       BLOCKLIST="$QDIR/blocklist-1m.txt" LOCAL_RECORDS="$QDIR/local-hosts.txt" \
-      "$dir/scripts/bench-proxy.sh" > "$log" 2>&1 &
+      "${N[@]}" "$dir/scripts/bench-proxy.sh" > "$log" 2>&1 &
     SERVER=$!
     ready=timeout
     for _ in $(seq 1 1200); do
-      if dig +time=1 +tries=1 +short @127.0.0.1 -p "$PORT" www.bench.test A 2>/dev/null | grep -q 192.0.2.10; then
+      if "${N[@]}" dig +time=1 +tries=1 +short @127.0.0.1 -p "$PORT" www.bench.test A 2>/dev/null | grep -q 192.0.2.10; then
         ready=$(printf %.2f "$(echo "$(date +%s.%N) - $t0" | bc)"); break
       fi
       sleep 0.05
     done
-    cold=$(LABEL=cold TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" forward-unique "$SECS" | tee -a "$RES" | qps)
-    warm=$(QFILE="$QDIR/unique-tcp.txt" LABEL=warm TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" forward-unique "$SECS" \
+    cold=$(LABEL=cold TARGET_PID=$SERVER "${N[@]}" "$BENCH/run.sh" "$PORT" forward-unique "$SECS" | tee -a "$RES" | qps)
+    warm=$(QFILE="$QDIR/unique-tcp.txt" LABEL=warm TARGET_PID=$SERVER "${N[@]}" "$BENCH/run.sh" "$PORT" forward-unique "$SECS" \
       | tee -a "$RES" | qps)
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
     echo "START system=dnsgate build=$label round=$round ready_s=$ready cold_qps=$cold warm_qps=$warm" \
@@ -58,7 +59,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for peer in $PEERS; do
     script=${peer%%:*}; variant=${peer#*:}
     t0=$(date +%s.%N)
-    if pidfile=$(PEERDIR="$OUT/peers" UPSTREAM_PORT=$DOT_PORT "$BENCH/peers/$script.sh" "$PORT" "$UPW" "$variant" \
+    if pidfile=$(PEERDIR="$OUT/peers" UPSTREAM_PORT=$DOT_PORT "${N[@]}" "$BENCH/peers/$script.sh" "$PORT" "$UPW" "$variant" \
         2>"$OUT/peer-$script-$variant-$round.err"); then
       ready=$(printf %.2f "$(echo "$(date +%s.%N) - $t0" | bc)")
       SERVER=$(cat "$pidfile"); kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
