@@ -67,6 +67,7 @@ class StartStop {
 
   void stop(@Observes ShutdownEvent event) {
     try {
+      // 0. a warm-up still running ends first: its connections use the event loops
       warmUp.stop();
       // 1. listeners drain: readiness goes down, queries in flight still get their grace period...
       listeners.stop();
