@@ -27,8 +27,12 @@ fi
 if [ -n "${DOH_PORT_CLIENT:-}" ]; then
   ENC_OPTS+=(-Ddnsgate.listen.doh.enabled=true -Ddnsgate.listen.doh.port="$DOH_PORT_CLIENT")
 fi
-exec java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} \
+# From the app's folder: the AppCDS archive (./mvnw package makes it) names the jar relative to it.
+cd "$ROOT/target/quarkus-app"
+CDS_OPTS=()
+[ -f app-cds.jsa ] && CDS_OPTS=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
+exec java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} "${CDS_OPTS[@]}" \
   -Ddnsgate.listen.port="$PORT" \
   -Ddnsgate.upstream.servers="$UPSTREAM_ADDR#$UPSTREAM_NAME" -Ddnsgate.upstream.ca-file="$UPSTREAM_CA" \
   -Ddnsgate.rules.dir="$RULES" -Dquarkus.http.port=0 "${ENC_OPTS[@]}" ${PROXY_EXTRA_OPTS:-} \
-  -jar "$ROOT/target/quarkus-app/quarkus-run.jar"
+  -jar quarkus-run.jar

@@ -11,6 +11,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import java.lang.management.ManagementFactory;
+import org.jboss.logging.Logger;
 
 /**
  * The one place that says in which order dnsgate starts and stops, and why. Components have start
@@ -19,6 +21,8 @@ import jakarta.enterprise.inject.Instance;
  */
 @ApplicationScoped
 class StartStop {
+
+  private static final Logger LOG = Logger.getLogger(StartStop.class);
 
   private final LiveRules rules;
   private final WarmUpOnStart warmUp;
@@ -38,19 +42,33 @@ class StartStop {
   }
 
   void start(@Observes StartupEvent event) {
-    // 1. rules: a bad rule file stops start-up before a socket opens, and the first query sees them;
+    long began = System.currentTimeMillis();
+    // 1. upstream connections first, on the loops the UDP sockets will leave them: a cold JVM's first
+    //    TLS handshakes (~0.3-1 s) then run on the event loops while this thread loads the rules,
+    //    and the first forwarded query finds a connection
+    listeners.reserveLoops();
+    upstreams.connect();
+    // 2. rules: a bad rule file stops start-up before a socket opens, and the first query sees them;
     //    policy zones transferred before serve their copy on disk at once, then transfer in the background
     rules.start(upstreams.names());
-    // 2. JIT warm-up on its own loopback upstream: before listening, as its point is the first queries
-    warmUp.run();
-    // 3. listeners: the UDP sockets take the first event loops (see EventLoops)
+    long rulesLoaded = System.currentTimeMillis();
+    // 3. listeners
     listeners.start();
-    // 4. upstream connections, now on the loops the listeners left, ahead of the first forwarded query
-    upstreams.connect();
+    // 4. the JIT warm-up, after listening: it must not keep clients waiting (issue 15)
+    warmUp.start();
+    long now = System.currentTimeMillis();
+    LOG.infof("start-up: listening %d ms after the JVM started (framework %d ms, rules %d ms, listeners %d ms)",
+        now - jvmStarted(), began - jvmStarted(), rulesLoaded - began, now - rulesLoaded);
+  }
+
+  private static long jvmStarted() {
+    return ManagementFactory.getRuntimeMXBean().getStartTime();
   }
 
   void stop(@Observes ShutdownEvent event) {
     try {
+      // 0. a warm-up still running ends first: its connections use the event loops
+      warmUp.stop();
       // 1. listeners drain: readiness goes down, queries in flight still get their grace period...
       listeners.stop();
     } finally {

@@ -48,6 +48,14 @@ public class DnsListeners {
     this.registry = registry;
   }
 
+  /**
+   * Claims the event loops the UDP sockets will take, before anything else picks a loop: upstream
+   * connections opened ahead of the listeners then land on the others (see EventLoops).
+   */
+  public void reserveLoops() {
+    loops.listeners(UdpListener.socketCount(vertx.getDelegate(), config.listen().udpSockets()));
+  }
+
   /** Binds every listener; throws {@link ListenerBindException} with the line to show if one cannot. */
   public void start() {
     bindPlainDns();

@@ -54,8 +54,8 @@ final class UdpListener implements Listener {
   static Uni<UdpListener> bind(io.vertx.core.Vertx vertx, EventLoops eventLoops, String address, int port,
       int socketBuffer, int sockets, QueryPipeline pipeline) {
     VertxInternal internal = (VertxInternal) vertx;
-    boolean reusePort = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
-    List<EventLoop> loops = eventLoops.listeners(reusePort ? sockets : 1);
+    boolean reusePort = reusePort(vertx);
+    List<EventLoop> loops = eventLoops.listeners(socketCount(vertx, sockets));
     InternetProtocolFamily family =
         address.contains(":") ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
     return Uni.createFrom().completionStage(() -> {
@@ -73,6 +73,15 @@ final class UdpListener implements Listener {
       }, address);
       return all;
     });
+  }
+
+  /** How many sockets (and so event loops) {@code wanted} gives: several only with SO_REUSEPORT. */
+  static int socketCount(io.vertx.core.Vertx vertx, int wanted) {
+    return reusePort(vertx) ? wanted : 1;
+  }
+
+  private static boolean reusePort(io.vertx.core.Vertx vertx) {
+    return vertx.isNativeTransportEnabled() && Epoll.isAvailable();
   }
 
   /** Binds the sockets one after another; the first may pick the port (0), the others reuse it. */

@@ -41,7 +41,7 @@ import org.xbill.DNS.Type;
 
 /**
  * Runs the forwarding code (decoding; {@link Forwarder}: cache, coalescing, DoT; shaping) on made-up
- * queries before the listeners open, so that the JIT has compiled it when real traffic arrives: a
+ * queries in the background while the first clients are few, so that the JIT has compiled it when real traffic arrives: a
  * fresh JVM forwarded at a third of its speed for its first ~6 s under load (C2 compiling TLS,
  * dnsjava, Caffeine's eviction; BENCHMARKS.md, Warm-up). Everything here is its own: a Forwarder with
  * a cache that is dropped afterwards and an upstream group that trusts only the throwaway certificate

@@ -22,6 +22,11 @@ public final class DomainSet {
     }
   }
 
+  void addAll(DomainSet other) {
+    withSubdomains.addAll(other.withSubdomains);
+    belowOnly.addAll(other.belowOnly);
+  }
+
   boolean contains(long[] suffixes) {
     for (int i = 0; i < suffixes.length; i++) {
       if (withSubdomains.contains(suffixes[i]) || (i > 0 && belowOnly.contains(suffixes[i]))) {

@@ -1,6 +1,5 @@
 package dev.dnsgate.rules.match;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -75,21 +74,15 @@ public final class ListSources {
       return new BlockList();
     }
     if (read == null) {
-      return readFile(path);
+      return BlockList.read(path);
     }
     String identity = path.toRealPath() + "|" + Files.size(path) + "|" + Files.getLastModifiedTime(path).toMillis();
     BlockList list = read.get(identity);
     if (list == null) {
-      list = readFile(path);
+      list = BlockList.read(path);
       read.put(identity, list);
     }
     return list;
-  }
-
-  private static BlockList readFile(Path path) throws IOException {
-    try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      return BlockList.read(reader);
-    }
   }
 
   /**

@@ -24,6 +24,20 @@ final class LongHashSet {
     }
   }
 
+  /** Adds every hash of {@code other} (hashes as stored: the zero stand-in stays one). */
+  void addAll(LongHashSet other) {
+    for (long value : other.slots) {
+      if (value != 0) {
+        if ((size + 1) * 2 > slots.length) {
+          grow();
+        }
+        if (insert(slots, value)) {
+          size++;
+        }
+      }
+    }
+  }
+
   boolean contains(long hash) {
     return containsStored(hash == 0 ? ZERO_STANDIN : hash);
   }
