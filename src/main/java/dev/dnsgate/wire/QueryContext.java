@@ -36,6 +36,14 @@ public record QueryContext(
     return query.getHeader().getID();
   }
 
+  /**
+   * Whether an answer may carry AD=1: the client set DO or AD (RFC 6840 sections 5.7 and 5.8). Read
+   * from the packet (AD is bit 0x20 of byte 3), as it is asked on every answer.
+   */
+  public boolean wantsAd() {
+    return dnssecOk || (packet[3] & 0x20) != 0;
+  }
+
   /** Largest answer we may send back on this query's transport: only UDP is ever truncated. */
   public int answerLimit() {
     return transport == Transport.UDP ? udpLimit : Message.MAXLENGTH;
