@@ -35,6 +35,11 @@ public record Validation(Status status, String zone, String reason) {
 
   public static final Validation UNCHECKED = new Validation(Status.UNCHECKED, null, null);
 
+  /** "zone: reason" as people read it, or null without a reason. */
+  public String explained() {
+    return reason == null ? null : (zone == null ? reason : zone + ": " + reason);
+  }
+
   /** Bogus and indeterminate answers are refused: SERVFAIL, never the data. */
   public boolean refused() {
     return status == Status.BOGUS || status == Status.INDETERMINATE;
