@@ -55,7 +55,7 @@ final class DnssecMeters {
     }
   }
 
-  void lookupLimitReached() {
-    lookupLimit.increment();
+  void limitReached(ValidationLimitException.Limit limit) {
+    (limit == ValidationLimitException.Limit.LOOKUPS ? lookupLimit : signatureLimit).increment();
   }
 }

@@ -56,7 +56,7 @@ public class DnssecValidation {
     }
     groups.forEach((name, group) -> {
       if (!skipGroups.contains(name)) {
-        HeadResolver head = new HeadResolver(group, name, cache, settings.maxLookups());
+        HeadResolver head = new HeadResolver(group, name, cache, settings.maxLookups(), settings.maxSignatureChecks());
         wrapped.put(name, new ValidatingUpstream(group, name, validator(head), negativeAnchors, pool(),
             settings.maxLookups(), meters, recent));
       }

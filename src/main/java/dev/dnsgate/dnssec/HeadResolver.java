@@ -43,13 +43,15 @@ final class HeadResolver implements Resolver {
   private final AnswerCache cache;
   private final Coalescer<UpstreamAnswer> keyLookups = new Coalescer<>();
   private final int maxLookups;
+  private final int maxSignatureChecks;
 
   /** @param cache the answer cache, or null when caching is off (then lookups are only coalesced) */
-  HeadResolver(Upstream upstream, String group, AnswerCache cache, int maxLookups) {
+  HeadResolver(Upstream upstream, String group, AnswerCache cache, int maxLookups, int maxSignatureChecks) {
     this.upstream = upstream;
     this.group = group;
     this.cache = cache;
     this.maxLookups = maxLookups;
+    this.maxSignatureChecks = maxSignatureChecks;
   }
 
   @Override
@@ -62,11 +64,13 @@ final class HeadResolver implements Resolver {
     if (key != null && cache != null) {
       AnswerCache.Hit hit = cache.fresh(key);
       if (hit != null) {
-        return CompletableFuture.completedFuture(hit.message());
+        return guarded(hit.message(), budget);
       }
     }
     if (budget != null && !budget.take()) {
-      return CompletableFuture.failedFuture(new LookupLimitException(maxLookups));
+      return CompletableFuture.failedFuture(budget.limitReached(new ValidationLimitException(
+          ValidationLimitException.Limit.LOOKUPS, null,
+          "more than " + maxLookups + " upstream lookups for one validation (dnsgate.dnssec.max-lookups)")));
     }
     OutboundQuery outbound = OutboundQuery.of(withDnssecOk(query), upstream.padding());
     CompletableFuture<UpstreamAnswer> exchange;
@@ -88,7 +92,18 @@ final class HeadResolver implements Resolver {
     }
     // the validator's next step (signature checks) runs where this completes: the validation pool
     Executor next = executor != null ? executor : Runnable::run;
-    return exchange.thenApplyAsync(answer -> key == null ? answer.message() : answer.message().clone(), next);
+    return exchange.thenComposeAsync(answer -> guarded(key == null ? answer.message() : answer.message().clone(), budget),
+        next);
+  }
+
+  /** The answer for the validator, or a failure when checking it would cost more than the limit. */
+  private CompletableFuture<Message> guarded(Message answer, LookupBudget budget) {
+    try {
+      KeyTrapGuard.check(answer, maxSignatureChecks);
+      return CompletableFuture.completedFuture(answer);
+    } catch (ValidationLimitException e) {
+      return CompletableFuture.failedFuture(budget != null ? budget.limitReached(e) : e);
+    }
   }
 
   private static Message withDnssecOk(Message query) {

@@ -17,7 +17,7 @@ final class LookupBudget implements Executor {
   private final Record question;
   private final AtomicInteger left;
   private volatile UpstreamAnswer asked;
-  private volatile boolean exhausted;
+  private volatile ValidationLimitException limitReached;
 
   LookupBudget(Executor pool, Record question, int lookups) {
     this.pool = pool;
@@ -30,17 +30,22 @@ final class LookupBudget implements Executor {
     pool.execute(command);
   }
 
-  /** Takes one lookup; false (and remembered) when the allowance is spent. */
+  /** Takes one lookup; false when the allowance is spent. */
   boolean take() {
-    if (left.getAndDecrement() > 0) {
-      return true;
-    }
-    exhausted = true;
-    return false;
+    return left.getAndDecrement() > 0;
   }
 
-  boolean exhausted() {
-    return exhausted;
+  /** Remembers the first limit this validation ran into: its outcome, whatever dnsjava makes of the failure. */
+  ValidationLimitException limitReached(ValidationLimitException limit) {
+    if (limitReached == null) {
+      limitReached = limit;
+    }
+    return limit;
+  }
+
+  /** The limit this validation ran into, or null. */
+  ValidationLimitException limitReached() {
+    return limitReached;
   }
 
   /** Whether {@code lookup} asks the question being validated (rather than for keys). */

@@ -101,8 +101,8 @@ final class ValidatingUpstream implements Upstream {
         return Verdict.unchecked(upstream, Validation.UNCHECKED); // an error has no data to prove
       }
     }
-    if (budget.exhausted()) {
-      return lookupLimit(validated, budget);
+    if (budget.limitReached() != null) {
+      return limited(validated, budget);
     }
     return Verdict.of(validated, upstream == null ? null : upstream.message(), question.getType(), dnssecOk);
   }
@@ -113,8 +113,8 @@ final class ValidatingUpstream implements Upstream {
    */
   private UpstreamAnswer failed(Throwable error, LookupBudget budget, Message asked) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (budget.exhausted() || cause instanceof LookupLimitException) {
-      return lookupLimit(asked, budget);
+    if (budget.limitReached() != null) {
+      return limited(asked, budget);
     }
     if (budget.asked() == null) {
       throw UpstreamException.of(cause);
@@ -124,12 +124,20 @@ final class ValidatingUpstream implements Upstream {
     return Verdict.refused(asked, indeterminate, ExtendedErrorCodeOption.DNSSEC_INDETERMINATE);
   }
 
-  private UpstreamAnswer lookupLimit(Message like, LookupBudget budget) {
-    meters.lookupLimitReached();
+  /**
+   * A validation stopped by a limit: too many lookups is indeterminate (EDE 5: the chain may be sound,
+   * just long); a KeyTrap-shaped answer is bogus (EDE 6), its message naming the zone.
+   */
+  private UpstreamAnswer limited(Message like, LookupBudget budget) {
+    ValidationLimitException limit = budget.limitReached();
+    meters.limitReached(limit.limit());
     Name zone = budget.asked() == null ? like.getQuestion().getName() : Verdict.zoneOf(budget.asked().message());
-    Validation indeterminate = new Validation(Status.INDETERMINATE, zone.toString(),
-        "more than " + maxLookups + " upstream lookups (dnsgate.dnssec.max-lookups)");
-    return Verdict.refused(like, indeterminate, ExtendedErrorCodeOption.DNSSEC_INDETERMINATE);
+    if (limit.limit() == ValidationLimitException.Limit.LOOKUPS) {
+      return Verdict.refused(like, new Validation(Status.INDETERMINATE, zone.toString(), limit.getMessage()),
+          ExtendedErrorCodeOption.DNSSEC_INDETERMINATE);
+    }
+    return Verdict.refused(like, new Validation(Status.BOGUS, limit.zone(), limit.getMessage()),
+        ExtendedErrorCodeOption.DNSSEC_BOGUS);
   }
 
   /** Back on the caller's event loop, so that listeners see their answer where they asked. */

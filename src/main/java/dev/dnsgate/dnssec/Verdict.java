@@ -3,6 +3,7 @@ package dev.dnsgate.dnssec;
 import dev.dnsgate.upstream.UpstreamAnswer;
 import dev.dnsgate.upstream.Validation;
 import dev.dnsgate.upstream.Validation.Status;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -56,6 +57,9 @@ final class Verdict {
       Status status = code == ExtendedErrorCodeOption.DNSSEC_INDETERMINATE ? Status.INDETERMINATE : Status.BOGUS;
       if (status == Status.BOGUS && !BOGUS_CODES.contains(code)) {
         code = ExtendedErrorCodeOption.DNSSEC_BOGUS;
+      }
+      if (code == ExtendedErrorCodeOption.DNSSEC_BOGUS && asked != null) {
+        code = BogusCause.of(asked, Instant.now());
       }
       return refused(validated, new Validation(status, zone.toString(), reason != null ? reason : ede.getText()), code);
     }

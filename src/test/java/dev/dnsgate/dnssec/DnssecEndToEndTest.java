@@ -277,13 +277,11 @@ class DnssecEndToEndTest {
     long start = System.nanoTime();
     Message response = ask("host.trap.e2e.test.", Type.A);
     long millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(Rcode.SERVFAIL, response.getRcode(), response.toString());
-    assertNotNull(ede(response));
-    assertTrue(millis < 2_000, "validation of 40 colliding keys x 31 signatures took " + millis + " ms");
-    long lookups = DotUpstreamsResource.primary.received().size();
-    assertTrue(lookups <= 32, lookups + " upstream lookups for one validation");
-    assertTrue(Meters.value(registry, "dnsgate.dnssec.limit.reached") > limitsBefore
-        || ede(response).getText().contains("trap.e2e.test."), ede(response).getText());
+    assertBogus(response, ExtendedErrorCodeOption.DNSSEC_BOGUS, "trap.e2e.test.");
+    assertTrue(ede(response).getText().contains("share key tag"), ede(response).getText());
+    // unbounded, dnsjava alone took 4 s on this zone (41 keys tried for each of 31 signatures)
+    assertTrue(millis < 1_000, "validation took " + millis + " ms");
+    assertEquals(limitsBefore + 1, Meters.value(registry, "dnsgate.dnssec.limit.reached"));
   }
 
   @Test

@@ -178,6 +178,7 @@ public final class SignedZone {
   public SignedZone addBogusSignatures(String relative, int type, int count) {
     RRset set = rrset(relative, type);
     RRSIGRecord model = set.sigs().get(0);
+    set.deleteRR(model); // the real signature goes last: a validator must wade through the others first
     for (int i = 0; i < count; i++) {
       byte[] signature = model.getSignature().clone();
       signature[i % signature.length] ^= (byte) (i + 1);
@@ -186,6 +187,7 @@ public final class SignedZone {
           model.getAlgorithm(), model.getOrigTTL(), model.getExpire(), model.getTimeSigned(), model.getFootprint(),
           model.getSigner(), signature));
     }
+    set.addRR(model);
     return this;
   }
 
