@@ -271,17 +271,20 @@ class DnssecEndToEndTest {
     assertEquals(1, askedUpstream("tampered.e2e.test.", Type.A));
   }
 
+  /**
+   * Unbounded, dnsjava alone spent 4 s of CPU on host.trap (41 keys tried for each of 31 signatures):
+   * past the upstream timeout, so an answer that is not EDE 23 proves the bound as much as the meter.
+   */
   @Test
   void keyTrapZoneWithCollidingKeysFinishesWithinItsBound() throws Exception {
     long limitsBefore = Meters.value(registry, "dnsgate.dnssec.limit.reached");
-    long start = System.nanoTime();
-    Message response = ask("host.trap.e2e.test.", Type.A);
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    assertBogus(response, ExtendedErrorCodeOption.DNSSEC_BOGUS, "trap.e2e.test.");
-    assertTrue(ede(response).getText().contains("share key tag"), ede(response).getText());
-    // unbounded, dnsjava alone took 4 s on this zone (41 keys tried for each of 31 signatures)
-    assertTrue(millis < 1_000, "validation took " + millis + " ms");
-    assertEquals(limitsBefore + 1, Meters.value(registry, "dnsgate.dnssec.limit.reached"));
+    Message manySignatures = ask("host.trap.e2e.test.", Type.A);
+    assertBogus(manySignatures, ExtendedErrorCodeOption.DNSSEC_BOGUS, "trap.e2e.test.");
+    assertTrue(ede(manySignatures).getText().contains("signatures over one RRset"), ede(manySignatures).getText());
+    Message collidingKeys = ask("plain.trap.e2e.test.", Type.A);
+    assertBogus(collidingKeys, ExtendedErrorCodeOption.DNSSEC_BOGUS, "trap.e2e.test.");
+    assertTrue(ede(collidingKeys).getText().contains("share key tag"), ede(collidingKeys).getText());
+    assertEquals(limitsBefore + 2, Meters.value(registry, "dnsgate.dnssec.limit.reached"));
   }
 
   @Test

@@ -24,23 +24,42 @@ import org.xbill.DNS.Type;
  *   child.e2e.test          unsigned delegation (no DS): insecure
  *   n3.e2e.test (NSEC3)     host
  *   nokey.e2e.test          DS in the parent, DNSKEY set missing
- *   trap.e2e.test           40 keys sharing one key tag, 30 signatures that verify against none
+ *   trap.e2e.test           40 keys sharing one key tag; host has 30 more signatures that verify against none
  * </pre>
  */
 public class SignedZonesResource implements QuarkusTestResourceLifecycleManager {
 
   static final Path ANCHORS = Path.of("target", "dnssec-e2e", "anchors.zone");
   static SignedZones zones;
-  static SignedZone parent;
 
   @Override
   public Map<String, String> start() {
+    zones = build();
+    try {
+      Files.createDirectories(ANCHORS.getParent());
+      Files.writeString(ANCHORS, "; the test zone's key, signed in SignedZonesResource\n" + zones.zone("e2e.test.").ds() + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.of(
+        "dnsgate.dnssec.validate", "true",
+        "dnsgate.dnssec.anchor-file", ANCHORS.toString(),
+        "dnsgate.dnssec.anchor-mode", "replace",
+        "dnsgate.dnssec.negative-anchors", "nta.e2e.test",
+        "dnsgate.dnssec.skip-groups", "corp",
+        "dnsgate.query-log.enabled", "true",
+        "dnsgate.query-log.target", DnssecEndToEndTest.QUERY_LOG.toString());
+  }
+
+  /** Signs the zones afresh, with new keys each time. */
+  static SignedZones build() {
     SignedZone child = SignedZone.unsigned("child.e2e.test.").add("host 300 IN A 192.0.2.40");
     SignedZone n3 = SignedZone.nsec3("n3.e2e.test.").add("host 300 IN A 192.0.2.50").sign();
     SignedZone nokey = SignedZone.nsec("nokey.e2e.test.").add("host 300 IN A 192.0.2.60").sign().hideDnskey();
-    SignedZone trap = SignedZone.nsec("trap.e2e.test.").add("host 300 IN A 192.0.2.80").addCollidingKeys(40).sign()
+    SignedZone trap = SignedZone.nsec("trap.e2e.test.").add("host 300 IN A 192.0.2.80").add("plain 300 IN A 192.0.2.81")
+        .addCollidingKeys(40).sign()
         .addBogusSignatures("host", Type.A, 30);
-    parent = SignedZone.nsec("e2e.test.")
+    SignedZone parent = SignedZone.nsec("e2e.test.")
         .add("www 300 IN A 192.0.2.10")
         .add("www2 300 IN A 192.0.2.11")
         .add("real 300 IN A 192.0.2.12")
@@ -54,21 +73,7 @@ public class SignedZonesResource implements QuarkusTestResourceLifecycleManager 
         .tamper("broken.nta", Type.A, "198.51.100.70")
         .tamper("x.corp", Type.A, "198.51.100.90")
         .resign("expired", Type.A, Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(3)));
-    zones = new SignedZones().add(parent).add(child).add(n3).add(nokey).add(trap);
-    try {
-      Files.createDirectories(ANCHORS.getParent());
-      Files.writeString(ANCHORS, "; the test zone's key, signed in SignedZonesResource\n" + parent.ds() + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Map.of(
-        "dnsgate.dnssec.validate", "true",
-        "dnsgate.dnssec.anchor-file", ANCHORS.toString(),
-        "dnsgate.dnssec.anchor-mode", "replace",
-        "dnsgate.dnssec.negative-anchors", "nta.e2e.test",
-        "dnsgate.dnssec.skip-groups", "corp",
-        "dnsgate.query-log.enabled", "true",
-        "dnsgate.query-log.target", DnssecEndToEndTest.QUERY_LOG.toString());
+    return new SignedZones().add(parent).add(child).add(n3).add(nokey).add(trap);
   }
 
   @Override

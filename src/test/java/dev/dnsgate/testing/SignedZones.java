@@ -26,6 +26,11 @@ public final class SignedZones {
     return this;
   }
 
+  /** The zone whose apex is {@code apex}. */
+  public SignedZone zone(String apex) {
+    return zones.stream().filter(z -> z.apex().toString().equals(apex)).findFirst().orElseThrow();
+  }
+
   public ScriptedDotServer.Reply answer(Message query) {
     Record question = query.getQuestion();
     Name name = question.getName();
