@@ -48,6 +48,8 @@ final class Verdict {
   static UpstreamAnswer of(Message validated, Message asked, int askedType, boolean dnssecOk) {
     String reason = takeReason(validated);
     ExtendedErrorCodeOption ede = takeEde(validated);
+    // the validator asked with CD=1 and the upstream echoed it; the client asked without (else no validation)
+    validated.getHeader().unsetFlag(Flags.CD);
     Name zone = zoneOf(asked != null ? asked : validated);
     if (validated.getHeader().getFlag(Flags.AD)) {
       return passed(validated, askedType, dnssecOk, new Validation(Status.SECURE, zone.toString(), null), null);

@@ -140,6 +140,7 @@ class DnssecEndToEndTest {
     assertTrue(response.getHeader().getFlag(Flags.AD), response.toString());
     assertEquals("192.0.2.10", address(response));
     assertTrue(hasSignatures(response), "a DO client gets the RRSIGs");
+    assertFalse(response.getHeader().getFlag(Flags.CD), "the validator's own CD=1 stays between it and the upstream");
     assertNoReasonRecord(response);
   }
 
