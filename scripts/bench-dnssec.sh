@@ -7,6 +7,7 @@
 #   validated-miss   distinct names under sigbench.test (wildcard, each answer signed): validation per query
 #   validated-hit    1,000 such names looped: cache hits of validated answers
 #   plain-hit        1,000 names under bench.test (unsigned, no anchor): dnsgate's hits with validation off too
+# The same anchors for both: only the two DS records (dnsgate anchor-mode=replace, unbound trust-anchor-file).
 # Systems run one after the other on the same upstream, alternating (dnsgate, unbound, dnsgate-off).
 # Usage: scripts/bench-dnssec.sh            SECS=10 ROUNDS=2 scripts/bench-dnssec.sh
 # Ports: upstream DoT 18853 / plain 18054, dnsgate 18153, unbound 18154 (env DOT_PORT, PLAIN_PORT,
@@ -46,7 +47,7 @@ start_dnsgate() { # validate: true|false
   java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} \
     -Ddnsgate.listen.port="$PROXY_PORT" -Dquarkus.http.port=0 -Ddnsgate.rules.dir="$W" \
     -Ddnsgate.upstream.servers="127.0.0.1:$DOT_PORT#dot.test" -Ddnsgate.upstream.ca-file="$W/upstream/ca.pem" \
-    -Ddnsgate.dnssec.validate="$1" -Ddnsgate.dnssec.anchor-file="$W/anchors.ds" \
+    -Ddnsgate.dnssec.validate="$1" -Ddnsgate.dnssec.anchor-file="$W/anchors.ds" -Ddnsgate.dnssec.anchor-mode=replace \
     -jar target/quarkus-app/quarkus-run.jar > "$W/logs/dnsgate-$1.log" 2>&1 &
   echo $!
 }
