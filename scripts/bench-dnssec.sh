@@ -32,7 +32,7 @@ PIDS+=("$(cat "$W/upstream/unbound.pid")")
 cat "$BENCH/upstream/sigbench.test.ds" "$BENCH/upstream/signed.test.ds" > "$W/anchors.ds"
 
 # queries: DO is set by dnsperf -D below
-awk 'BEGIN{for(i=0;i<400000;i++) printf "v%07d.sigbench.test A\n", i}' > "$W/q/miss.txt"
+awk 'BEGIN{for(i=0;i<800000;i++) printf "v%07d.sigbench.test A\n", i}' > "$W/q/miss.txt"
 awk 'BEGIN{for(i=0;i<1000;i++) printf "h%04d.sigbench.test A\n", i}' > "$W/q/hit.txt"
 awk 'BEGIN{for(i=0;i<1000;i++) printf "p%04d.bench.test A\n", i}' > "$W/q/plain.txt"
 
@@ -112,7 +112,7 @@ for round in $(seq 1 "$ROUNDS"); do
     wait_ready "$port" "$system"
     dig +dnssec -p "$port" @127.0.0.1 www.sigbench.test A > "$W/logs/dig-$system.txt"
     # a fresh slice of distinct names per system and round, so every query is a miss
-    tail -n +"$((offset + 1))" "$W/q/miss.txt" | head -n 60000 > "$W/q/miss-$system-$round.txt"; offset=$((offset + 60000))
+    sed -n "$((offset + 1)),$((offset + 150000))p" "$W/q/miss.txt" > "$W/q/miss-$system-$round.txt"; offset=$((offset + 150000))
     if [ "$system" != dnsgate-off ]; then
       run "$system" "$port" validated-miss "$W/q/miss-$system-$round.txt" once
       run "$system" "$port" validated-hit "$W/q/hit.txt"
