@@ -43,16 +43,18 @@ wait_ready() { # port name
   echo "$2 did not answer on $1" >&2; return 1
 }
 
-start_dnsgate() { # validate: true|false
+port_free() { ! ss -Hlun "sport = :$1" | grep -q .; }
+
+start_dnsgate() { # validate: true|false; sets PID
   java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} \
     -Ddnsgate.listen.port="$PROXY_PORT" -Dquarkus.http.port=0 -Ddnsgate.rules.dir="$W" \
     -Ddnsgate.upstream.servers="127.0.0.1:$DOT_PORT#dot.test" -Ddnsgate.upstream.ca-file="$W/upstream/ca.pem" \
     -Ddnsgate.dnssec.validate="$1" -Ddnsgate.dnssec.anchor-file="$W/anchors.ds" -Ddnsgate.dnssec.anchor-mode=replace \
-    -jar target/quarkus-app/quarkus-run.jar > "$W/logs/dnsgate-$1.log" 2>&1 &
-  echo $!
+    -jar target/quarkus-app/quarkus-run.jar > "$W/logs/dnsgate-$1-$round.log" 2>&1 &
+  PID=$!
 }
 
-start_unbound() {
+start_unbound() { # sets PID
   mkdir -p "$W/unbound"
   cat > "$W/unbound/unbound.conf" <<CONF
 server:
@@ -83,40 +85,55 @@ forward-zone:
   forward-addr: 127.0.0.1@$DOT_PORT#dot.test
 CONF
   unbound-checkconf "$W/unbound/unbound.conf" >/dev/null
-  unbound -c "$W/unbound/unbound.conf" -d -p > "$W/logs/unbound.log" 2>&1 &
-  echo $!
+  unbound -c "$W/unbound/unbound.conf" -d -p > "$W/logs/unbound-$round.log" 2>&1 &
+  PID=$!
 }
 
-run() { # label port scenario file [once]
-  local log="$W/logs/$1-$3-$(date +%H%M%S).log" once=()
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run() { # label port scenario file [once]; uses $pid for the server's CPU time per answered query
+  local log="$W/logs/$1-$3-$(date +%H%M%S).log" once=() before after
   [ "${5:-}" = once ] && once=(-n 1)
+  before=$(cpu_ticks "$pid")
   dnsperf -s 127.0.0.1 -p "$2" -m udp -D -d "$4" -l "$SECS" -c 16 -q 256 -T 1 -t 2 "${once[@]}" > "$log" 2>&1 || true
-  awk -v sys="$1" -v scen="$3" '
+  after=$(cpu_ticks "$pid")
+  awk -v sys="$1" -v scen="$3" -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" '
     /Queries sent:/ {sent=$3} /Queries lost:/ {lost=$3}
     /Response codes:/ {sub(/.*Response codes: /, ""); rc=$0; gsub(/ /, "", rc)}
     /Queries per second:/ {qps=$4} /Average Latency/ {lat=$4}
-    END {printf "RESULT system=%s scenario=%s qps=%s avg_ms=%.3f sent=%s lost=%s rcodes=%s\n", sys, scen, qps, lat*1000, sent, lost, rc}' \
+    /Queries completed:/ {answered=$3}
+    END {
+         printf "RESULT system=%s scenario=%s qps=%s avg_ms=%.3f sent=%s lost=%s rcodes=%s server_cpu_us_per_answer=%.0f\n",
+           sys, scen, qps, lat*1000, sent, lost, rc, answered > 0 ? ticks * 1e6 / hz / answered : 0}' \
     "$log" | tee -a "$W/results.txt"
+}
+
+prime() { # port file: every name asked once, so that the measured run is all cache hits
+  dnsperf -s 127.0.0.1 -p "$1" -m udp -D -d "$2" -n 1 -c 4 -q 64 -t 5 > /dev/null 2>&1 || true
 }
 
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$W/results.txt"
 offset=0
 for round in $(seq 1 "$ROUNDS"); do
   for system in dnsgate unbound dnsgate-off; do
+    port=$PROXY_PORT; [ "$system" = unbound ] && port=$UNBOUND_PORT
+    for _ in $(seq 1 60); do port_free "$port" && break; sleep 0.5; done   # the previous one's shutdown grace
     case "$system" in
-      dnsgate) pid=$(start_dnsgate true); port=$PROXY_PORT ;;
-      dnsgate-off) pid=$(start_dnsgate false); port=$PROXY_PORT ;;
-      unbound) pid=$(start_unbound); port=$UNBOUND_PORT ;;
+      dnsgate) start_dnsgate true ;;
+      dnsgate-off) start_dnsgate false ;;
+      unbound) start_unbound ;;
     esac
-    PIDS+=("$pid")
+    pid=$PID; PIDS+=("$pid")
     wait_ready "$port" "$system"
-    dig +dnssec -p "$port" @127.0.0.1 www.sigbench.test A > "$W/logs/dig-$system.txt"
+    dig +dnssec -p "$port" @127.0.0.1 www.sigbench.test A > "$W/logs/dig-$system-$round.txt" 2>&1
     # a fresh slice of distinct names per system and round, so every query is a miss
     sed -n "$((offset + 1)),$((offset + 150000))p" "$W/q/miss.txt" > "$W/q/miss-$system-$round.txt"; offset=$((offset + 150000))
     if [ "$system" != dnsgate-off ]; then
       run "$system" "$port" validated-miss "$W/q/miss-$system-$round.txt" once
+      prime "$port" "$W/q/hit.txt"
       run "$system" "$port" validated-hit "$W/q/hit.txt"
     fi
+    prime "$port" "$W/q/plain.txt"
     run "$system" "$port" plain-hit "$W/q/plain.txt"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
