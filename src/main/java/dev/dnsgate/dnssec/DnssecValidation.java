@@ -54,6 +54,7 @@ public class DnssecValidation {
     if (!settings.validate()) {
       return wrapped;
     }
+    VerifiedSignatures.install();
     groups.forEach((name, group) -> {
       if (!skipGroups.contains(name)) {
         HeadResolver head = new HeadResolver(group, name, cache, settings.maxLookups(), settings.maxSignatureChecks());
