@@ -104,7 +104,7 @@ run() { # label port scenario file [once]; uses $pid for the server's CPU time p
     /Queries completed:/ {answered=$3}
     END {
          printf "RESULT system=%s scenario=%s qps=%s avg_ms=%.3f sent=%s lost=%s rcodes=%s server_cpu_us_per_answer=%.0f\n",
-           sys, scen, qps, lat*1000, sent, lost, rc, answered > 0 ? ticks * 1e6 / hz / answered : 0}' \
+           sys, scen, qps, lat*1000, sent, lost, rc, (answered > 0 ? ticks * 1e6 / hz / answered : 0)}' \
     "$log" | tee -a "$W/results.txt"
 }
 
