@@ -48,7 +48,7 @@ public interface DnsgateConfig {
     /** Upstream groups whose answers are not validated (company resolvers for internal zones). */
     Optional<List<String>> skipGroups();
 
-    /** Most RRSIGs checked per RRset and DNSKEYs tried per DS (KeyTrap, CVE-2023-50387). */
+    /** Most RRSIGs over one RRset, and DNSKEYs sharing one key tag, an answer may carry (KeyTrap, CVE-2023-50387). */
     int maxSignatureChecks();
 
     /** Most DS-to-DNSKEY match failures tolerated per key set (KeyTrap, CVE-2023-50868). */

@@ -18,8 +18,9 @@
  *       CD=1 queries get the unvalidated answer. dnsjava's private reason record (class 65280) is
  *       read for the reason and removed, never sent.
  *   <li>What the validator may cost is bounded ({@link dev.dnsgate.dnssec.LookupBudget}, dnsjava's
- *       signature and DS-match limits), and signature checks run on a pool of their own, never on an
- *       event loop.
+ *       signature and DS-match limits, {@link dev.dnsgate.dnssec.KeyTrapGuard}), and signature checks
+ *       run on a pool of their own, never on an event loop; a signature that verified once is not
+ *       verified again ({@link dev.dnsgate.dnssec.VerifiedSignatures}).
  *   <li>Answers from rules (local data, blocks, policy zones) are dnsgate's own and are not
  *       validated; a rewritten query is validated for the name and type actually asked upstream.
  * </ul>
