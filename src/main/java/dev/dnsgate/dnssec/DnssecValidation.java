@@ -115,6 +115,7 @@ public class DnssecValidation {
   synchronized void close() {
     if (pool != null) {
       pool.shutdownNow();
+      VerifiedSignatures.uninstall();
     }
   }
 }

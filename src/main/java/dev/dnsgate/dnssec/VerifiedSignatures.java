@@ -40,10 +40,29 @@ final class VerifiedSignatures {
 
   private VerifiedSignatures() {}
 
-  /** Installs the provider once per JVM (first in line); later calls do nothing. */
+  /**
+   * Installs the provider first in line, once: later calls do nothing. One loaded by another class
+   * loader (a test runner's beside the application's) is replaced, so that {@link #size()} and the
+   * provider in use are the same.
+   */
   static synchronized void install() {
-    if (Security.getProvider(PROVIDER) == null) {
-      Security.insertProviderAt(new MemoProvider(), 1);
+    Provider installed = Security.getProvider(PROVIDER);
+    if (installed instanceof MemoProvider) {
+      return;
+    }
+    if (installed != null) {
+      Security.removeProvider(PROVIDER);
+    }
+    Security.insertProviderAt(new MemoProvider(), 1);
+  }
+
+  /**
+   * Removes the provider if it is this class loader's: at shutdown, so that a JVM that outlives the
+   * application (a test run) does not route its TLS signatures through classes of a closed loader.
+   */
+  static synchronized void uninstall() {
+    if (Security.getProvider(PROVIDER) instanceof MemoProvider) {
+      Security.removeProvider(PROVIDER);
     }
   }
 
