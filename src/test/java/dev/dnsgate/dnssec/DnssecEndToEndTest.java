@@ -13,10 +13,11 @@ import dev.dnsgate.testing.DotUpstreamsResource;
 import dev.dnsgate.testing.Eventually;
 import dev.dnsgate.testing.Meters;
 import dev.dnsgate.testing.ScriptedDotServer;
+import dev.dnsgate.testing.SignedZones;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -47,10 +48,12 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * signed inside the test (SignedZonesResource), e2e.test's key the only trust anchor.
  */
 @QuarkusTest
-@QuarkusTestResource(value = SignedZonesResource.class, restrictToAnnotatedClass = true)
+@TestProfile(SignedZonesResource.class)
 class DnssecEndToEndTest {
 
   static final Path QUERY_LOG = Path.of("target", "dnssec-e2e", "query-log.jsonl");
+  /** The zones the upstreams serve; their keys match the profile's anchor file (see SignedZone). */
+  static final SignedZones ZONES = SignedZonesResource.build();
 
   @Inject DnsListeners listeners;
   @Inject AnswerCache cache;
@@ -63,7 +66,7 @@ class DnssecEndToEndTest {
   void serveSignedZones() {
     for (ScriptedDotServer server : List.of(DotUpstreamsResource.primary, DotUpstreamsResource.secondary)) {
       server.reset();
-      server.script(SignedZonesResource.zones::answer);
+      server.script(ZONES::answer);
     }
     cache.flush();
   }
@@ -255,7 +258,7 @@ class DnssecEndToEndTest {
   void warmZoneKeysCostNoUpstreamLookups() throws Exception {
     assertTrue(ask("www.e2e.test.", Type.A).getHeader().getFlag(Flags.AD));
     DotUpstreamsResource.primary.reset();
-    DotUpstreamsResource.primary.script(SignedZonesResource.zones::answer);
+    DotUpstreamsResource.primary.script(ZONES::answer);
     assertTrue(ask("www2.e2e.test.", Type.A).getHeader().getFlag(Flags.AD));
     List<Message> received = DotUpstreamsResource.primary.received();
     assertEquals(1, received.size(), "only the name itself: " + received);

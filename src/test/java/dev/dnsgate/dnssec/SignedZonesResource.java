@@ -2,7 +2,7 @@ package dev.dnsgate.dnssec;
 
 import dev.dnsgate.testing.SignedZone;
 import dev.dnsgate.testing.SignedZones;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,8 +13,11 @@ import java.util.Map;
 import org.xbill.DNS.Type;
 
 /**
- * Signs the test zones (before Quarkus boots, as the anchor file must exist by then) and turns
- * validation on with e2e.test's key as the only trust anchor. The zones are served by the scripted
+ * The test profile that signs the test zones (before Quarkus boots, as the anchor file must exist by
+ * then) and turns validation on with e2e.test's key as the only trust anchor. Keys are derived from
+ * the zone names, so the test's own {@link #build()} serves zones that match the anchor file. A
+ * profile, not a class-restricted test resource: one of those left the TCP listener tests that ran
+ * after it reading meters that no longer moved. The zones are served by the scripted
  * upstreams of DotUpstreamsResource (see DnssecEndToEndTest), rules from src/test/rules.
  *
  * <pre>
@@ -27,17 +30,15 @@ import org.xbill.DNS.Type;
  *   trap.e2e.test           40 keys sharing one key tag; host has 30 more signatures that verify against none
  * </pre>
  */
-public class SignedZonesResource implements QuarkusTestResourceLifecycleManager {
+public class SignedZonesResource implements QuarkusTestProfile {
 
   static final Path ANCHORS = Path.of("target", "dnssec-e2e", "anchors.zone");
-  static SignedZones zones;
 
   @Override
-  public Map<String, String> start() {
-    zones = build();
+  public Map<String, String> getConfigOverrides() {
     try {
       Files.createDirectories(ANCHORS.getParent());
-      Files.writeString(ANCHORS, "; the test zone's key, signed in SignedZonesResource\n" + zones.zone("e2e.test.").ds() + "\n");
+      Files.writeString(ANCHORS, "; the test zone's key, signed in SignedZonesResource\n" + build().zone("e2e.test.").ds() + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,7 +52,7 @@ public class SignedZonesResource implements QuarkusTestResourceLifecycleManager 
         "dnsgate.query-log.target", DnssecEndToEndTest.QUERY_LOG.toString());
   }
 
-  /** Signs the zones afresh, with new keys each time. */
+  /** Signs the zones afresh; the keys are the same each time (derived from the zone names). */
   static SignedZones build() {
     SignedZone child = SignedZone.unsigned("child.e2e.test.").add("host 300 IN A 192.0.2.40");
     SignedZone n3 = SignedZone.nsec3("n3.e2e.test.").add("host 300 IN A 192.0.2.50").sign();
@@ -76,6 +77,4 @@ public class SignedZonesResource implements QuarkusTestResourceLifecycleManager 
     return new SignedZones().add(parent).add(child).add(n3).add(nokey).add(trap);
   }
 
-  @Override
-  public void stop() {}
 }

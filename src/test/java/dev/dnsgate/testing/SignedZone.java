@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,11 @@ public final class SignedZone {
     this.signed = signed;
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      // the same key for the same apex every time: a test profile (which writes the anchor file) and
+      // the test (which serves the zone) may each build the zones, in class loaders of their own
+      SecureRandom seeded = SecureRandom.getInstance("SHA1PRNG");
+      seeded.setSeed(apex.getBytes(StandardCharsets.US_ASCII));
+      generator.initialize(new ECGenParameterSpec("secp256r1"), seeded);
       this.keys = generator.generateKeyPair();
       this.dnskey = new DNSKEYRecord(this.apex, DClass.IN, TTL, 257, DNSKEYRecord.Protocol.DNSSEC,
           DNSSEC.Algorithm.ECDSAP256SHA256, keys.getPublic());
