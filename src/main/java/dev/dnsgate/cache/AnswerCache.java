@@ -2,6 +2,7 @@ package dev.dnsgate.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.upstream.Validation;
 import dev.dnsgate.wire.AnswerTemplate;
 import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
@@ -28,10 +29,10 @@ import org.xbill.DNS.Section;
 public final class AnswerCache {
 
   /** A cached answer, ready for one client. */
-  public record Hit(Message message, boolean prefetchDue) {}
+  public record Hit(Message message, boolean prefetchDue, Validation validation) {}
 
   /** A cached answer already encoded for one client. */
-  public record Ready(byte[] wire, int rcode, boolean prefetchDue) {}
+  public record Ready(byte[] wire, int rcode, boolean prefetchDue, Validation validation) {}
 
   private final CachePolicy policy;
   private final NanoClock clock;
@@ -54,7 +55,7 @@ public final class AnswerCache {
       return null;
     }
     long age = ageSeconds(entry);
-    return new Hit(copy(entry, age, -1), prefetchDue(entry, age));
+    return new Hit(copy(entry, age, -1), prefetchDue(entry, age), entry.validation);
   }
 
   /**
@@ -97,9 +98,9 @@ public final class AnswerCache {
           entry.keep(ctx.edns(), complete);
         }
       }
-      return new Ready(shaped, entry.rcode, prefetch);
+      return new Ready(shaped, entry.rcode, prefetch, entry.validation);
     }
-    return new Ready(template.copyFor(ctx, entry.ttls, age), entry.rcode, prefetch);
+    return new Ready(template.copyFor(ctx, entry.ttls, age), entry.rcode, prefetch, entry.validation);
   }
 
   private long ageSeconds(CacheEntry entry) {
@@ -110,13 +111,16 @@ public final class AnswerCache {
     return policy.prefetchDue(entry.hit(), entry.ttlSeconds, age) && entry.startPrefetch();
   }
 
-  /** An expired answer kept for serve-stale, with the stale TTL, or null. */
+  /**
+   * An expired answer kept for serve-stale, with the stale TTL, or null; never a DNSSEC-refused one
+   * (its SERVFAIL is no answer to fall back on).
+   */
   public Message stale(CacheKey key) {
     if (!policy.serveStale()) {
       return null;
     }
     CacheEntry entry = store.get(key);
-    return entry == null ? null : copy(entry, 0, CachePolicy.STALE_ANSWER_TTL);
+    return entry == null || entry.validation.refused() ? null : copy(entry, 0, CachePolicy.STALE_ANSWER_TTL);
   }
 
   /**
@@ -124,6 +128,11 @@ public final class AnswerCache {
    * entry, or null when the answer is not to be cached.
    */
   public CacheEntry put(CacheKey key, Message answer, byte[] received) {
+    return put(key, answer, received, Validation.UNCHECKED);
+  }
+
+  /** As {@link #put(CacheKey, Message, byte[])}, with what DNSSEC validation made of the answer. */
+  public CacheEntry put(CacheKey key, Message answer, byte[] received, Validation validation) {
     long ttl = policy.ttlSeconds(answer);
     if (ttl <= 0) {
       return null;
@@ -152,7 +161,7 @@ public final class AnswerCache {
     long now = clock.nanos();
     long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
     CacheEntry entry = new CacheEntry(wire, offsets, now, ttl, freshUntil, freshUntil + policy.staleRetentionNanos(),
-        answer.getRcode(), plain);
+        answer.getRcode(), plain, validation);
     store.put(key, entry);
     return entry;
   }

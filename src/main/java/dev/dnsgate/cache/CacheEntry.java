@@ -1,5 +1,6 @@
 package dev.dnsgate.cache;
 
+import dev.dnsgate.upstream.Validation;
 import dev.dnsgate.wire.AnswerTemplate;
 import dev.dnsgate.wire.TtlPatcher;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -26,13 +27,15 @@ public final class CacheEntry {
   final int rcode;
   /** The wire form has no OPT record (and the answer no extended rcode): templates need no parsing. */
   final boolean plain;
+  /** What DNSSEC validation made of the answer: hits report it without parsing. */
+  final Validation validation;
   private volatile int hits;
   private volatile int prefetching;
   private volatile AnswerTemplate withEdns;
   private volatile AnswerTemplate withoutEdns;
 
   CacheEntry(byte[] wire, int[] ttlOffsets, long storedNanos, long ttlSeconds, long freshUntil, long keepUntil,
-      int rcode, boolean plain) {
+      int rcode, boolean plain, Validation validation) {
     this.wire = wire;
     this.ttlOffsets = ttlOffsets;
     this.ttls = TtlPatcher.ttls(wire, ttlOffsets);
@@ -42,6 +45,7 @@ public final class CacheEntry {
     this.keepUntil = keepUntil;
     this.rcode = rcode;
     this.plain = plain;
+    this.validation = validation;
   }
 
   /** Counts a hit; returns the hits so far. */

@@ -1,5 +1,6 @@
 package dev.dnsgate.config;
 
+import dev.dnsgate.dnssec.TrustAnchors;
 import dev.dnsgate.rules.match.Cidr;
 import dev.dnsgate.upstream.UpstreamServer;
 import dev.dnsgate.wire.IpLiteral;
@@ -12,6 +13,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 
 /**
  * Every value of {@link DnsgateConfig} that cannot be right, as one line each: the key, the value as
@@ -50,6 +53,7 @@ public final class ConfigValidator {
     rules(config.rules());
     atLeast("dnsgate.warm-up.duration", config.warmUp().duration(), Duration.ZERO);
     admin(config.admin());
+    dnssec(config.dnssec());
     return List.copyOf(problems);
   }
 
@@ -167,6 +171,35 @@ public final class ConfigValidator {
     if (r.listCacheDir().isBlank()) {
       fail("dnsgate.rules.list-cache-dir", r.listCacheDir(), "must name a folder");
     }
+  }
+
+  private void dnssec(DnsgateConfig.Dnssec d) {
+    d.anchorFile().ifPresent(file -> {
+      if (readableFile("dnsgate.dnssec.anchor-file", file)) {
+        TrustAnchors.problems(file).forEach(problem -> fail("dnsgate.dnssec.anchor-file", file, problem));
+      }
+    });
+    if (d.anchorMode() == DnsgateConfig.Dnssec.AnchorMode.REPLACE && d.anchorFile().isEmpty()) {
+      fail("dnsgate.dnssec.anchor-mode", "replace", "needs dnsgate.dnssec.anchor-file, or nothing would be trusted");
+    }
+    for (String name : d.negativeAnchors().orElse(List.of())) {
+      try {
+        Name.fromString(name, Name.root);
+      } catch (TextParseException e) {
+        fail("dnsgate.dnssec.negative-anchors", name, "must be domain names, e.g. corp.example.com");
+      }
+    }
+    for (String group : d.skipGroups().orElse(List.of())) {
+      if (!group.equals(DnsgateConfig.Upstream.DEFAULT_GROUP) && !config.upstream().groups().containsKey(group)) {
+        fail("dnsgate.dnssec.skip-groups", group, "must name upstream groups: default or one of dnsgate.upstream.groups "
+            + config.upstream().groups().keySet());
+      }
+    }
+    range("dnsgate.dnssec.max-signature-checks", d.maxSignatureChecks(), 1, 64);
+    range("dnsgate.dnssec.max-ds-match-failures", d.maxDsMatchFailures(), 1, 64);
+    range("dnsgate.dnssec.max-lookups", d.maxLookups(), 2, 256);
+    range("dnsgate.dnssec.threads", d.threads(), 1, 64);
+    positive("dnsgate.dnssec.key-cache-max-ttl", d.keyCacheMaxTtl());
   }
 
   private void admin(DnsgateConfig.Admin a) {

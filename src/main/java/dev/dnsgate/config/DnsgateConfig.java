@@ -30,6 +30,46 @@ public interface DnsgateConfig {
 
   Admin admin();
 
+  Dnssec dnssec();
+
+  /** DNSSEC validation of upstream answers (dev.dnsgate.dnssec). */
+  interface Dnssec {
+    /** Validate upstream answers: AD for secure ones, SERVFAIL with EDE for bogus ones. Recommended. */
+    boolean validate();
+
+    /** A file of DS or DNSKEY records in zone-file syntax: trust anchors for private signed zones. */
+    Optional<String> anchorFile();
+
+    /** add: the file's anchors join the built-in root KSKs; replace: only the file's anchors are used. */
+    AnchorMode anchorMode();
+
+    /** Names at and below which nothing is validated (unbound's domain-insecure). */
+    Optional<List<String>> negativeAnchors();
+
+    /** Upstream groups whose answers are not validated (company resolvers for internal zones). */
+    Optional<List<String>> skipGroups();
+
+    /** Most RRSIGs over one RRset, and DNSKEYs sharing one key tag, an answer may carry (KeyTrap, CVE-2023-50387). */
+    int maxSignatureChecks();
+
+    /** Most DS-to-DNSKEY match failures tolerated per key set (KeyTrap, CVE-2023-50868). */
+    int maxDsMatchFailures();
+
+    /** Most DNSKEY/DS/other lookups one validation may make upstream (deep or looping chains). */
+    int maxLookups();
+
+    /** Threads that verify signatures, so that CPU-heavy validation never runs on an event loop. */
+    int threads();
+
+    /** How long validated DNSKEY sets are kept by the validator's key cache, at most. */
+    Duration keyCacheMaxTtl();
+
+    enum AnchorMode {
+      ADD,
+      REPLACE
+    }
+  }
+
   /**
    * The operator API and dashboard on the HTTP port: blocking pause, statistics, recent queries,
    * explain, rule reload and cache flush. Health probes and metrics are not part of it.

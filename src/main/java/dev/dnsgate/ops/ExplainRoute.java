@@ -8,6 +8,8 @@ import dev.dnsgate.rules.rpz.RpzFeeds;
 import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.DomainName;
 import dev.dnsgate.wire.IpLiteral;
+import dev.dnsgate.dnssec.DnssecValidation;
+import dev.dnsgate.dnssec.RecentResults;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -33,10 +35,12 @@ public class ExplainRoute {
 
   private final LiveRules rules;
   private final RpzFeeds policyZones;
+  private final DnssecValidation dnssec;
 
-  public ExplainRoute(LiveRules rules, RpzFeeds policyZones) {
+  public ExplainRoute(LiveRules rules, RpzFeeds policyZones, DnssecValidation dnssec) {
     this.rules = rules;
     this.policyZones = policyZones;
+    this.dnssec = dnssec;
   }
 
   void register(@Observes Router router) {
@@ -78,7 +82,11 @@ public class ExplainRoute {
     }
     String candidate = ctx.request().getParam("candidate");
     if (candidate == null) {
-      JsonObject body = query(name, type, client, clientName).mergeIn(explained(Explanation.of(rules.current(), name, type, client, clientName)));
+      Explanation explanation = Explanation.of(rules.current(), name, type, client, clientName);
+      JsonObject body = query(name, type, client, clientName).mergeIn(explained(explanation));
+      if (explanation.group() != null) {
+        body.put("dnssec", dnssec(explanation));
+      }
       JsonArray zones = new JsonArray();
       for (FeedStatus zone : policyZones.statuses()) {
         zones.add(PolicyZoneText.json(zone));
@@ -106,6 +114,23 @@ public class ExplainRoute {
           .put("same_response", running.getValue("response").equals(other.getValue("response")));
       ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
     });
+  }
+
+  /**
+   * Whether the forwarded query is validated and, if it was lately, the result and reason: explain
+   * sends nothing, so the result is the last one reached for this name, type and group.
+   */
+  private JsonObject dnssec(Explanation e) {
+    Name asked = Name.fromConstantString(e.resolvedName());
+    int type = Type.value(e.resolvedType());
+    JsonObject body = new JsonObject().put("validation", dnssec.coverage(asked, e.group()));
+    RecentResults.Result latest = dnssec.latest(asked, type, e.group());
+    if (latest != null) {
+      body.put("latest", new JsonObject().put("status", latest.validation().status().label())
+          .put("zone", latest.validation().zone()).put("reason", latest.validation().reason())
+          .put("at", latest.at().toString()));
+    }
+    return body;
   }
 
   private static JsonObject query(Name name, int type, InetAddress client, String clientName) {

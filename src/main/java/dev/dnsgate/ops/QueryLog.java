@@ -3,6 +3,7 @@ package dev.dnsgate.ops;
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.resolve.Answer;
 import dev.dnsgate.resolve.QueryObserver;
+import dev.dnsgate.upstream.Validation;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.Transport;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -42,7 +43,7 @@ public class QueryLog implements QueryObserver {
   private static final Logger LOG = Logger.getLogger(QueryLog.class);
 
   private record Line(long epochMillis, InetAddress client, String clientName, Transport transport, String name,
-      int type, String source, String detail, int rcode, long micros) {}
+      int type, String source, String detail, int rcode, long micros, Validation dnssec) {}
 
   private final boolean enabled;
   private final double sample;
@@ -87,7 +88,8 @@ public class QueryLog implements QueryObserver {
     }
     Line line = new Line(System.currentTimeMillis(), ctx.client(), ctx.clientName(), ctx.transport(),
         ctx.question().getName().toString(),
-        ctx.question().getType(), answer.source().label(), answer.detail(), answer.rcode(), nanos / 1000);
+        ctx.question().getType(), answer.source().label(), answer.detail(), answer.rcode(), nanos / 1000,
+        answer.validation());
     if (!queue.offer(line)) {
       dropped.increment();
     }
@@ -115,7 +117,7 @@ public class QueryLog implements QueryObserver {
   }
 
   private static String format(Line line) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("time", Instant.ofEpochMilli(line.epochMillis()).toString())
         .put("client", line.client() == null ? null : line.client().getHostAddress())
         .put("client_name", line.clientName())
@@ -125,8 +127,15 @@ public class QueryLog implements QueryObserver {
         .put("source", line.source())
         .put("detail", line.detail())
         .put("rcode", Rcode.string(line.rcode()))
-        .put("latency_ms", line.micros() / 1000.0)
-        .encode();
+        .put("latency_ms", line.micros() / 1000.0);
+    Validation dnssec = line.dnssec();
+    if (dnssec.status() != Validation.Status.UNCHECKED) {
+      json.put("dnssec", dnssec.status().label());
+      if (dnssec.reason() != null && dnssec.status() != Validation.Status.SECURE) {
+        json.put("dnssec_reason", dnssec.explained());
+      }
+    }
+    return json.encode();
   }
 
   @Override

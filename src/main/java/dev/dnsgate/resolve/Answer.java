@@ -1,5 +1,6 @@
 package dev.dnsgate.resolve;
 
+import dev.dnsgate.upstream.Validation;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 
@@ -14,8 +15,14 @@ import org.xbill.DNS.Message;
  * @param source where it came from
  * @param detail a human reason: the upstream group, the rule and its action, the error
  * @param ede the Extended DNS Error to attach (RFC 8914), or null
+ * @param validation what DNSSEC validation made of an upstream answer; unchecked for the rest
  */
-public record Answer(Message message, byte[] wire, int rcode, AnswerSource source, String detail, EDNSOption ede) {
+public record Answer(Message message, byte[] wire, int rcode, AnswerSource source, String detail, EDNSOption ede,
+    Validation validation) {
+
+  public Answer(Message message, byte[] wire, int rcode, AnswerSource source, String detail, EDNSOption ede) {
+    this(message, wire, rcode, source, detail, ede, Validation.UNCHECKED);
+  }
 
   public static Answer of(Message message, AnswerSource source, String detail, EDNSOption ede) {
     return new Answer(message, null, message.getRcode(), source, detail, ede);
@@ -23,5 +30,10 @@ public record Answer(Message message, byte[] wire, int rcode, AnswerSource sourc
 
   public static Answer ready(byte[] wire, int rcode, AnswerSource source, String detail) {
     return new Answer(null, wire, rcode, source, detail, null);
+  }
+
+  /** This answer, with what DNSSEC validation made of it. */
+  public Answer validated(Validation found) {
+    return found == validation ? this : new Answer(message, wire, rcode, source, detail, ede, found);
   }
 }

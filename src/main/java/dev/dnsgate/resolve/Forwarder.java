@@ -59,6 +59,7 @@ public final class Forwarder {
       return group.resolve(OutboundQuery.from(ctx, asked, group.padding())).handle((answer, error) ->
           error == null
               ? Answer.of(query.revert(answer.message()), upstreamSource, groupName, null)
+                  .validated(answer.validation())
               : networkError(ctx, UpstreamException.of(error)));
     }
     CacheKey key = new CacheKey(asked.getName(), asked.getType(), asked.getDClass(), ctx.dnssecOk(),
@@ -67,13 +68,15 @@ public final class Forwarder {
       AnswerCache.Ready ready = cache.freshReady(key, ctx, shaper);
       if (ready != null) {
         prefetchIfDue(ready.prefetchDue(), key, group, ctx, asked);
-        return CompletableFuture.completedFuture(Answer.ready(ready.wire(), ready.rcode(), AnswerSource.CACHE, groupName));
+        return CompletableFuture.completedFuture(
+            Answer.ready(ready.wire(), ready.rcode(), AnswerSource.CACHE, groupName).validated(ready.validation()));
       }
     } else {
       AnswerCache.Hit hit = cache.fresh(key);
       if (hit != null) {
         prefetchIfDue(hit.prefetchDue(), key, group, ctx, asked);
-        return CompletableFuture.completedFuture(Answer.of(query.revert(hit.message()), AnswerSource.CACHE, groupName, null));
+        return CompletableFuture.completedFuture(
+            Answer.of(query.revert(hit.message()), AnswerSource.CACHE, groupName, null).validated(hit.validation()));
       }
     }
     return fetch(key, group, ctx, asked).handle((fetched, error) -> {
@@ -81,9 +84,11 @@ public final class Forwarder {
         if (fetched.entry() != null && !query.rewritten()) {
           // served from the entry just stored, like a hit: no parsing or encoding per client
           AnswerCache.Ready ready = cache.ready(fetched.entry(), ctx, shaper);
-          return Answer.ready(ready.wire(), ready.rcode(), upstreamSource, groupName);
+          return Answer.ready(ready.wire(), ready.rcode(), upstreamSource, groupName)
+              .validated(fetched.answer().validation());
         }
-        return Answer.of(query.revert(fetched.answer().message().clone()), upstreamSource, groupName, null);
+        return Answer.of(query.revert(fetched.answer().message().clone()), upstreamSource, groupName, null)
+            .validated(fetched.answer().validation());
       }
       Message stale = cache.stale(key);
       if (stale != null) {
@@ -103,7 +108,7 @@ public final class Forwarder {
   /** One upstream exchange per key at a time; the answer is cached before anyone sees it. */
   private CompletableFuture<Fetched> fetch(CacheKey key, Upstream group, QueryContext ctx, Record asked) {
     return coalescer.resolve(key, () -> group.resolve(OutboundQuery.from(ctx, asked, group.padding()))
-        .thenApply(answer -> new Fetched(answer, cache.put(key, answer.message(), answer.wire()))));
+        .thenApply(answer -> new Fetched(answer, cache.put(key, answer.message(), answer.wire(), answer.validation()))));
   }
 
   /** RFC 8914 code 23: no upstream could be reached, said in words a person can act on. */

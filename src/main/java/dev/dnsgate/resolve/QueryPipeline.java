@@ -5,6 +5,7 @@ import dev.dnsgate.cache.AnswerCache;
 import dev.dnsgate.cache.Coalescer;
 import dev.dnsgate.cache.NanoClock;
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.dnssec.DnssecValidation;
 import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.Outcome;
 import dev.dnsgate.rules.ResponsePolicy;
@@ -80,7 +81,8 @@ public class QueryPipeline {
   private static final Answer DROP = new Answer(null, null, Rcode.NOERROR, AnswerSource.POLICY, "dropped", null);
 
   public QueryPipeline(DnsgateConfig config, LiveRules rules, UpstreamGroups upstreams, AnswerCache cache,
-      Instance<QueryObserver> observers, Instance<NotifyReceiver> notifyReceivers, MeterRegistry registry) {
+      Instance<QueryObserver> observers, Instance<NotifyReceiver> notifyReceivers, MeterRegistry registry,
+      DnssecValidation dnssec) {
     this.shaper = new ResponseShaper(config.listen().udpPayloadSize());
     this.decoder = new QueryDecoder(config.listen().udpPayloadSize(), shaper);
     this.gate = new Gate(config.access(), NanoClock.SYSTEM);
@@ -88,7 +90,9 @@ public class QueryPipeline {
     this.rules = rules;
     this.observers = observers.stream().toArray(QueryObserver[]::new);
     this.notifyReceivers = notifyReceivers.stream().toArray(NotifyReceiver[]::new);
-    this.forwarder = new Forwarder(upstreams.all(), cache, config.cache().enabled(), shaper);
+    boolean caching = config.cache().enabled();
+    // the seam: each group validating or not, the Forwarder cannot tell (dev.dnsgate.dnssec)
+    this.forwarder = new Forwarder(dnssec.wrap(upstreams.all(), caching ? cache : null), cache, caching, shaper);
     FunctionCounter.builder("dnsgate.queries.coalesced", forwarder.coalescer(), Coalescer::joinedQueries)
         .description("Cache misses that waited for an identical query's upstream exchange").register(registry);
     Gauge.builder("dnsgate.queries.in_flight", inFlight, AtomicInteger::get)

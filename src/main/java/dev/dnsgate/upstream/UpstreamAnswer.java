@@ -9,5 +9,12 @@ import org.xbill.DNS.Message;
  *
  * @param message the parsed answer
  * @param wire the bytes received (bytes 0-1 hold the connection's own ID, not a client's)
+ * @param validation what DNSSEC validation found, {@link Validation#UNCHECKED} without it
  */
-public record UpstreamAnswer(Message message, byte[] wire) {}
+public record UpstreamAnswer(Message message, byte[] wire, Validation validation) {
+
+  /** An answer no validator has seen. */
+  public UpstreamAnswer(Message message, byte[] wire) {
+    this(message, wire, Validation.UNCHECKED);
+  }
+}

@@ -56,6 +56,9 @@ public final class AnswerTemplate {
     byte[] out = wire.clone();
     WireBytes.put16(out, 0, ctx.id());
     out[2] = (byte) ((out[2] & ~0x01) | (ctx.packet()[2] & 0x01)); // RD as the client asked
+    if (!ctx.wantsAd()) {
+      out[3] &= ~0x20; // AD: see ResponseShaper
+    }
     System.arraycopy(ctx.packet(), 12, out, 12, ctx.question().getName().length()); // its 0x20 case
     return out;
   }

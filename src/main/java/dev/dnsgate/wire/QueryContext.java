@@ -3,6 +3,7 @@ package dev.dnsgate.wire;
 import java.net.InetAddress;
 import java.util.List;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 
@@ -34,6 +35,14 @@ public record QueryContext(
 
   public int id() {
     return query.getHeader().getID();
+  }
+
+  /**
+   * Whether an answer may carry AD=1: the client set DO or AD (RFC 6840 sections 5.7 and 5.8). Error
+   * replies of the decoder have a query but no packet, so the flag is read from the parsed header.
+   */
+  public boolean wantsAd() {
+    return dnssecOk || (query != null && query.getHeader().getFlag(Flags.AD));
   }
 
   /** Largest answer we may send back on this query's transport: only UDP is ever truncated. */

@@ -45,6 +45,9 @@ public final class ResponseShaper {
     } else {
       header.unsetFlag(Flags.RD);
     }
+    if (!ctx.wantsAd()) {
+      header.unsetFlag(Flags.AD); // RFC 6840 section 5.8: AD only for a client that showed it understands it
+    }
     answer.removeAllRecords(Section.QUESTION);
     if (ctx.question() != null) {
       answer.addRecord(ctx.question(), Section.QUESTION);

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.dnsgate.upstream.Validation;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -168,6 +169,17 @@ class AnswerCacheTest {
 
     put(cache, KEY, answer(Rcode.REFUSED, -1));
     assertNull(cache.fresh(KEY));
+  }
+
+  @Test
+  void serveStaleNeverServesAnAnswerDnssecRefused() throws Exception {
+    AnswerCache cache = cache(true, 0, 86400);
+    Validation bogus = new Validation(Validation.Status.BOGUS, "example.test.", "forged");
+    Message refused = answer(Rcode.SERVFAIL, -1);
+    cache.put(KEY, refused, refused.toWire(), bogus);
+    assertEquals(bogus, cache.fresh(KEY).validation(), "the status is part of the entry");
+    advance(600);
+    assertNull(cache.stale(KEY));
   }
 
   @Test
