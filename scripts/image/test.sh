@@ -209,6 +209,7 @@ metric() {  # metric NAME [LABEL]: the sum of the series of NAME whose labels co
 check "metrics: local answers counted" awk -v n="$(metric dnsgate_queries_total 'source="local"')" 'BEGIN { exit !(n >= 2) }'
 check "metrics: upstream answers counted" awk -v n="$(metric dnsgate_queries_total 'source="upstream"')" 'BEGIN { exit !(n >= 2) }'
 check "metrics: the upstream is up" awk -v n="$(metric dnsgate_upstream_up)" 'BEGIN { exit !(n >= 1) }'
+check "log: TLS by BoringSSL, no fall-back to the JDK's (netty-tcnative loads in the trimmed runtime)" bash -c "! grep -q 'native library cannot load' '$WORK/dnsgate.log'"
 check "log: no ERROR and no missing class (trimmed runtime)" bash -c "! grep -E ' ERROR |NoClassDefFoundError|ClassNotFoundException' '$WORK/dnsgate.log'"
 
 kill -TERM "$JAVA_PID"
