@@ -41,32 +41,6 @@ import org.xbill.DNS.Type;
 class DotUpstreamTest extends UpstreamTestBase {
 
   @Test
-  void verifiedServerAnswers() throws Exception {
-    ScriptedDotServer good = server("dot.test");
-    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(good));
-
-    assertEquals(Rcode.NOERROR, resolve("ok.example.test.").getRcode());
-  }
-
-  @Test
-  void certificateForAnotherNameIsRefusedEvenIfItListsTheIp() {
-    ScriptedDotServer wrongName = server("wrong.test");
-    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(wrongName));
-
-    assertEquals(Kind.TLS, failure("x.example.test.").kind());
-    assertTrue(wrongName.received().isEmpty(), "no query sent over an unverified connection");
-  }
-
-  @Test
-  void certificateFromUntrustedCaIsRefused() {
-    ScriptedDotServer rogue = server("rogue-dot.test");
-    group = new UpstreamGroup(vertx, new EventLoops(vertx), settings(rogue));
-
-    assertEquals(Kind.TLS, failure("x.example.test.").kind());
-    assertTrue(rogue.received().isEmpty());
-  }
-
-  @Test
   void pinMismatchIsAHardFailure() {
     ScriptedDotServer good = server("dot.test");
     String otherKey = pinOf("wrong.test.pem");

@@ -12,7 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.Rcode;
 
-/** Either TLS implementation verifies the upstream the same way: chain and name, nothing sent otherwise. */
+/**
+ * Either TLS implementation verifies the upstream the same way: chain and name, nothing sent
+ * otherwise (pins and the rest of the DoT client: DotUpstreamTest, on the default provider).
+ */
 class UpstreamTlsProvidersTest extends UpstreamTestBase {
 
   @ParameterizedTest
@@ -26,7 +29,7 @@ class UpstreamTlsProvidersTest extends UpstreamTestBase {
 
   @ParameterizedTest
   @EnumSource(TlsProvider.class)
-  void certificateForAnotherNameIsRefused(TlsProvider provider) {
+  void certificateForAnotherNameIsRefusedEvenIfItListsTheIp(TlsProvider provider) {
     ScriptedDotServer wrongName = server("wrong.test");
     group = new UpstreamGroup(vertx, new EventLoops(vertx), withTls(provider, wrongName));
 
