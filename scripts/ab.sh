@@ -54,6 +54,7 @@ for round in $(seq 1 "$ROUNDS"); do
         "$BENCH/run.sh" "$PORT" cache-hit "$SECS" | grep '^RESULT' | tee -a "$RES"
     fi
     if [ "${FLOOD:-0}" = 1 ]; then
+      flood_warm "$PORT" "$side"
       flood_run "$PORT" "$side" "$PROXY" "$QDIR/flood.txt" "$SECS" 200 "$OUT/$side-$round" | tee -a "$RES"
     fi
     kill "$PROXY"; wait "$PROXY" 2>/dev/null || true; PROXY=""

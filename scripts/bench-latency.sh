@@ -26,10 +26,10 @@ export LOGDIR="$OUT/logs" PEERDIR="$OUT/peers"
 . "$ROOT/scripts/lib/systems.sh"
 FLOOD="$QDIR/flood.txt"; flood_queries "$FLOOD"
 # disjoint never-asked names for each rate, so that no run finds the names of another in a cache
-split -n "l/$(echo "$RATES" | wc -w)" -d "$QDIR/unique-lat.txt" "$OUT/misses-"
+split -n "l/$(echo "$RATES" | wc -w)" -d -a 3 "$QDIR/unique-lat.txt" "$OUT/misses-"
 UPW="$OUT/upstream"
 DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/dev/null
-trap 'stop_system; [ -f "$UPW/unbound.pid" ] && kill "$(cat "$UPW/unbound.pid")" 2>/dev/null || true' EXIT
+trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
 DEFAULT_JVM_OPTS="$(sed -n 's/.*JVM_OPTS:-\([^}]*\)}.*/\1/p' "$ROOT/scripts/bench-proxy.sh")"
 export JVM_OPTS="${JVM_OPTS:-$DEFAULT_JVM_OPTS} -Xlog:gc:file=$OUT/dnsgate-gc.log"
 uptime_s() { jcmd "$1" VM.uptime 2>/dev/null | awk '/s$/{print int($1)}'; }
@@ -42,15 +42,17 @@ for system in $SYSTEMS; do
   [ "$system" = dnsgate ] && quiet_from=$(uptime_s "$SERVER")
   i=0
   for rate in $RATES; do
-    RATE=$rate QFILE="$OUT/misses-0$i" LABEL=$system TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" forward-unique "$LAT_SECS" \
+    RATE=$rate QFILE="$(printf '%s/misses-%03d' "$OUT" "$i")" LABEL=$system TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" forward-unique "$LAT_SECS" \
       | grep '^RESULT' | sed 's/scenario=forward-unique/scenario=miss/' | tee -a "$RES"
     RATE=$rate LABEL=$system TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" cache-hit "$LAT_SECS" \
       | grep '^RESULT' | sed 's/scenario=cache-hit/scenario=hit/' | tee -a "$RES"
     i=$((i + 1))
   done
+  [ "$system" = dnsgate ] && quiet_until=$(uptime_s "$SERVER")
+  flood_warm "$PORT" "$system"
   if [ "$system" = dnsgate ]; then
     flood_from=$(uptime_s "$SERVER")
-    echo "# GC during the fixed-rate runs: $(SINCE_S=$quiet_from UNTIL_S=$flood_from "$ROOT/scripts/gc-summary.sh" "$OUT/dnsgate-gc.log")" | tee -a "$RES"
+    echo "# GC during the fixed-rate runs: $(SINCE_S=$quiet_from UNTIL_S=$quiet_until "$ROOT/scripts/gc-summary.sh" "$OUT/dnsgate-gc.log")" | tee -a "$RES"
   fi
   flood_run "$PORT" "$system" "$SERVER" "$FLOOD" "$FLOOD_SECS" 200 "$OUT/$system" | tee -a "$RES"
   if [ "$system" = dnsgate ]; then

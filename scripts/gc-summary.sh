@@ -5,7 +5,7 @@
 #        those JVM uptimes, e.g. to leave out start-up and the list load, or to look at one phase)
 set -euo pipefail
 for log in "$@"; do
-  grep -hE '\] GC\([0-9]+\) Pause' "$log" | awk -v since="${SINCE_S:-0}" -v until="${UNTIL_S:-1e9}" -F'[][s]' '$2 + 0 >= since && $2 + 0 < until' \
+  { grep -hE '\] GC\([0-9]+\) Pause' "$log" || true; } | awk -v since="${SINCE_S:-0}" -v until="${UNTIL_S:-1e9}" -F'[][s]' '$2 + 0 >= since && $2 + 0 < until' \
     | sed -E 's/.* ([0-9.]+)ms$/\1/' | sort -g | awk -v f="$log" -v gc="$(grep -m1 -o 'Using [A-Za-z]*' "$log" | cut -d' ' -f2)" '
     {v[NR]=$1; if ($1 > 1) o1++; if ($1 > 10) o10++}
     function q(p) { i=int(p*NR); if (i<1) i=1; return v[i] }

@@ -7,12 +7,16 @@ flood_queries() {
   [ -s "$1" ] || awk 'BEGIN{srand(15); for(i=1;i<=4000000;i++) printf "f%07d-%06d.nx.test A\n", i, int(rand()*1000000)}' > "$1"
 }
 
-# flood_run PORT LABEL PID FILE SECS CLIENT_RATE LOG_PREFIX: warms the hot names (5 s of cache-hit), floods
-# FILE at full rate for SECS while a client asks CLIENT_RATE qps of hot names; prints two RESULT lines,
+# flood_warm PORT LABEL: 5 s of cache-hit at full rate, so that every hot name is cached before a flood.
+flood_warm() {
+  LABEL=$2 "$BENCH/run.sh" "$1" cache-hit 5 >/dev/null
+}
+
+# flood_run PORT LABEL PID FILE SECS CLIENT_RATE LOG_PREFIX: floods FILE at full rate for SECS while a
+# client asks CLIENT_RATE qps of hot names (call flood_warm first); prints two RESULT lines,
 # scenario=hit-during-flood (the client, with p50/p99/p99.9) and scenario=flood (qps, lost, rcodes).
 flood_run() {
   local port=$1 label=$2 pid=$3 file=$4 secs=$5 rate=$6 prefix=$7 flooder
-  LABEL=$label "$BENCH/run.sh" "$port" cache-hit 5 >/dev/null
   dnsperf -s 127.0.0.1 -p "$port" -d "$file" -n 1 -l "$secs" -c 16 -q 256 -T 1 -t 2 > "$prefix-flood.log" 2>&1 &
   flooder=$!
   RATE=$rate LABEL=$label TARGET_PID=$pid "$BENCH/run.sh" "$port" cache-hit "$((secs - 2))" \

@@ -22,8 +22,12 @@ start_system() {
   esac
 }
 
+# stop_system: stops SERVER and waits until it is gone (peers are not children of this shell, so
+# `wait` alone would let the next system start while the port is still held); never fails.
 stop_system() {
-  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null
-  wait "$SERVER" 2>/dev/null || true
+  if [ -n "${SERVER:-}" ]; then
+    kill "$SERVER" 2>/dev/null || true
+    while kill -0 "$SERVER" 2>/dev/null; do sleep 0.1; done
+  fi
   SERVER=""
 }

@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * thread a queued task, a wake-up and the system call. A JDK {@link DatagramChannel} may be written
  * by any thread (it serialises its own sends), so on NIO the answer goes out at once. When the send
  * buffer is full, or on the epoll transport, the answer takes Netty's queued path instead, so none is
- * dropped here.
+ * dropped here. So does an answer completed by an interrupted thread: an interrupted send would close
+ * the JDK channel, and with it the listener.
  */
 final class AnswerSender {
 
@@ -47,7 +48,7 @@ final class AnswerSender {
   /** Sends {@code reply} to {@code client} on {@code channel}; safe from any thread. */
   static void send(Channel channel, byte[] reply, InetSocketAddress client) {
     DatagramChannel jdk = channel.attr(JDK_CHANNEL).get();
-    if (jdk != null && channel.isActive()) {
+    if (jdk != null && channel.isActive() && !Thread.currentThread().isInterrupted()) {
       try {
         if (jdk.send(ByteBuffer.wrap(reply), client) > 0) {
           return;

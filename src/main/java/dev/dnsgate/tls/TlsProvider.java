@@ -9,7 +9,8 @@ import org.jboss.logging.Logger;
 /**
  * Who does the TLS: {@code openssl} (BoringSSL from netty-tcnative, measured faster and with less
  * garbage than the JDK's on both the listeners and the upstream connections, BENCHMARKS.md) or
- * {@code jdk}. OpenSSL falls back to the JDK's, with one log line, where its library cannot load.
+ * {@code jdk}. OpenSSL falls back to the JDK's, with a warning naming the setting, where its library
+ * cannot load.
  */
 public enum TlsProvider {
   OPENSSL,

@@ -42,8 +42,10 @@ public final class FrameReader implements Handler<Buffer> {
       pos += PREFIX + size;
     }
     if (pos < length) {
-      // a new buffer: slices handed on above still point into data
-      carry = Buffer.buffer(length - pos).appendBuffer(data, pos, length - pos);
+      // Our own unfinished frame with nothing handed on keeps growing in place (appends are amortised,
+      // so a frame sent a byte at a time costs linear, not quadratic, copying); otherwise a new
+      // buffer, as slices handed on above still point into data and a read's buffer is not ours.
+      carry = pos == 0 && data != bytes ? data : Buffer.buffer(length - pos).appendBuffer(data, pos, length - pos);
     }
   }
 

@@ -13,6 +13,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,9 +50,23 @@ class AnswerSenderTest {
   @Test
   void answerFromAnotherThreadGoesStraightOutOfTheListenerSocket() throws Exception {
     Channel channel = bound(() -> AnswerSender.nioChannel(InternetProtocolFamily.IPv4));
+    CountDownLatch release = new CountDownLatch(1);
+    loop.execute(() -> awaitQuietly(release)); // the socket's loop is busy: only a direct send gets through
 
-    assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, sendAndReceive(channel));
+    try {
+      assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, sendAndReceive(channel));
+    } finally {
+      release.countDown();
+    }
     channel.close().sync();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

@@ -48,6 +48,22 @@ class FrameReaderTest {
   }
 
   @Test
+  void largestFrameInSmallReadsComesOutWhole() {
+    byte[] message = new byte[65535];
+    for (int i = 0; i < message.length; i++) {
+      message[i] = (byte) i;
+    }
+    Buffer all = FrameReader.frame(message).appendBuffer(stream("next"));
+    for (int i = 0; i < all.length(); i += 7) {
+      reader.handle(all.getBuffer(i, Math.min(i + 7, all.length())));
+    }
+
+    assertEquals(2, messages.size());
+    assertEquals(Buffer.buffer(message), messages.get(0));
+    assertEquals("next", texts().get(1));
+  }
+
+  @Test
   void zeroLengthFrameCarriesNoMessage() {
     reader.handle(Buffer.buffer().appendUnsignedShort(0).appendBuffer(stream("after")));
 
