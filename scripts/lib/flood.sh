@@ -1,5 +1,5 @@
 # Random-subdomain flood with a client of cached names measured during it (sourced by
-# scripts/bench-flood.sh and scripts/ab.sh). Needs BENCH (../shared/bench) and dnsperf.
+# scripts/bench-latency.sh and scripts/ab.sh). Needs BENCH (../shared/bench) and dnsperf.
 
 # flood_queries FILE: more never-repeating names under nx.test (NXDOMAIN at the harness upstream)
 # than any system answers in a run, so every one is a miss.

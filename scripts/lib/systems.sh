@@ -1,5 +1,5 @@
-# Starts and stops one system under test beside the harness upstream (sourced by bench-latency.sh and
-# bench-flood.sh). Needs ROOT, BENCH, QDIR, OUT, UPW (upstream workdir), DOT_PORT; sets SERVER (its PID).
+# Starts and stops one system under test beside the harness upstream (sourced by
+# scripts/bench-latency.sh). Needs ROOT, BENCH, QDIR, OUT, UPW (upstream workdir), DOT_PORT; sets SERVER (its PID).
 
 # start_system NAME PORT: dnsgate (scripts/bench-proxy.sh, JVM_OPTS honoured), dnsdist or unbound
 start_system() {
