@@ -13,6 +13,7 @@ A="$1"; B="$2"; ROUNDS="${ROUNDS:-2}"; SECS="${SECS:-10}"; SCEN="${SCEN:-dot-hit
 export UNIQUE_N=1000000 QDIR=/tmp/bench-q-1000000
 OUT="${OUT:-/tmp/dnsgate-ab-enc-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"; RES="$OUT/results.txt"; export LOGDIR="$OUT/logs"
 UPW="$OUT/upstream"
+. "$ROOT/scripts/lib/systems.sh"
 NICE="nice -n ${NICE_LEVEL:--15}"
 export DOT_PORT=48853 PLAIN_PORT=48054 UPSTREAM_PORT=48853
 PIDS=()
@@ -34,14 +35,10 @@ for round in $(seq 1 "$ROUNDS"); do
   fi
   for side in A B; do
     dir=$A; [ $side = B ] && dir=$B
-    PORT=48153 UPSTREAM_CA="$UPW/ca.pem" UPSTREAM_ADDR="127.0.0.1:48853" UPSTREAM_NAME=dot.test \
-      BLOCKLIST="$QDIR/blocklist-1m.txt" LOCAL_RECORDS="$QDIR/local-hosts.txt" \
-      DOT_PORT_CLIENT=48854 DOH_PORT_CLIENT=48443 TLS_CERT="$UPW/dot.test.pem" TLS_KEY="$UPW/dot.test.key" \
-      $NICE "$dir/scripts/bench-proxy.sh" > "$OUT/proxy-$side-$round.log" 2>&1 &
-    P=$!
-    for _ in $(seq 1 900); do
-      dig +time=1 +tries=1 +short @127.0.0.1 -p 48153 www.bench.test A 2>/dev/null | grep -q 192.0.2.10 && break; sleep 0.1
-    done
+    dnsgate_start "$dir" 48153 "$OUT/proxy-$side-$round.log" env DOT_PORT_CLIENT=48854 DOH_PORT_CLIENT=48443 \
+      TLS_CERT="$UPW/dot.test.pem" TLS_KEY="$UPW/dot.test.key" $NICE
+    P=$SERVER
+    dnsgate_ready 48153 0.1 900
     LABEL=warm-$side LOGDIR=$OUT/warm $NICE "$BENCH/run.sh" 48153 cache-hit 8 > /dev/null   # warm-up (JIT, cache fill), not recorded
     for s in $SCEN; do
       port=48854; [ $s = doh-hit ] && port=48443

@@ -20,6 +20,7 @@ DOT_PORT="${AB_DOT_PORT:-38853}"; PLAIN_PORT="${AB_PLAIN_PORT:-38054}"; PORT="${
 OUT="${OUT:-/tmp/dnsgate-ab-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"; RES="$OUT/results.txt"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
 . "$ROOT/scripts/lib/flood.sh"
+. "$ROOT/scripts/lib/systems.sh"
 [ "${FLOOD:-0}" = 1 ] && flood_queries "$QDIR/flood.txt"
 UPW="$OUT/upstream"
 DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT nice -n "${NICE:--15}" "$BENCH/upstream/start.sh" "$UPW" >/dev/null
@@ -34,15 +35,10 @@ for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     dir=$A; opts=${A_JVM_OPTS:-${JVM_OPTS:-}}
     [ "$side" = B ] && dir=$B && opts=${B_JVM_OPTS:-${JVM_OPTS:-}}
-    PORT=$PORT UPSTREAM_CA="$UPW/ca.pem" UPSTREAM_ADDR="127.0.0.1:$DOT_PORT" UPSTREAM_NAME=dot.test \
-      BLOCKLIST="$QDIR/blocklist-1m.txt" LOCAL_RECORDS="$QDIR/local-hosts.txt" JVM_OPTS="$opts" \
-      nice -n "${NICE:--15}" "$dir/scripts/bench-proxy.sh" > "$OUT/proxy-$side-$round.log" 2>&1 &
-    PROXY=$!
+    dnsgate_start "$dir" "$PORT" "$OUT/proxy-$side-$round.log" env JVM_OPTS="$opts" nice -n "${NICE:--15}"
+    PROXY=$SERVER
     t0=$(date +%s.%N)
-    for _ in $(seq 1 900); do
-      dig +time=1 +tries=1 +short @127.0.0.1 -p "$PORT" www.bench.test A 2>/dev/null | grep -q 192.0.2.10 && break
-      sleep 0.1
-    done
+    dnsgate_ready "$PORT" 0.1 900 || true
     echo "READY side=$side round=$round ready_s=$(echo "$(date +%s.%N) - $t0" | bc)" | tee -a "$RES"
     for s in $SCENARIOS; do
       LABEL=$side TARGET_PID=$PROXY nice -n "${NICE:--15}" "$BENCH/run.sh" "$PORT" "$s" "$SECS" | grep '^RESULT' | tee -a "$RES"

@@ -9,8 +9,8 @@
 # scripts/gc-summary.sh). Prints Markdown tables; raw RESULT lines in $OUT/results.txt.
 # Usage: nice -n -15 scripts/bench-latency.sh
 #   (with kernel.sched_autogroup_enabled=0 the priority keeps other work from setting the pace)
-# Env: SYSTEMS="dnsgate dnsdist unbound" RATES="2000 200" LAT_SECS=20 FLOOD_SECS=20 JVM_OPTS (dnsgate's,
-#      default that of scripts/bench-proxy.sh), LAT_DOT_PORT=39853 LAT_PLAIN_PORT=39054 LAT_PORT=39153, OUT
+# Env: SYSTEMS="dnsgate dnsdist unbound" RATES="2000 200" LAT_SECS=20 FLOOD_SECS=20 JVM_OPTS and
+#      PROXY_EXTRA_OPTS (dnsgate's, as scripts/bench-proxy.sh takes them), LAT_DOT_PORT=39853 LAT_PLAIN_PORT=39054 LAT_PORT=39153, OUT
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, dnsdist, unbound, dig, jcmd; target/quarkus-app built.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,12 +30,12 @@ split -n "l/$(echo "$RATES" | wc -w)" -d -a 3 "$QDIR/unique-lat.txt" "$OUT/misse
 UPW="$OUT/upstream"
 DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/dev/null
 trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
-DEFAULT_JVM_OPTS="$(sed -n 's/.*JVM_OPTS:-\([^}]*\)}.*/\1/p' "$ROOT/scripts/bench-proxy.sh")"
-export JVM_OPTS="${JVM_OPTS:-$DEFAULT_JVM_OPTS} -Xlog:gc:file=$OUT/dnsgate-gc.log"
+# the GC log through PROXY_EXTRA_OPTS: JVM_OPTS (heap, collector) keeps bench-proxy.sh's default unless set
+export PROXY_EXTRA_OPTS="${PROXY_EXTRA_OPTS:-} -Xlog:gc:file=$OUT/dnsgate-gc.log"
 uptime_s() { jcmd "$1" VM.uptime 2>/dev/null | awk '/s$/{print int($1)}'; }
 
 echo "# bench-latency.sh $(date -u +%FT%TZ) RATES=$RATES LAT_SECS=$LAT_SECS FLOOD_SECS=$FLOOD_SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
-echo "# dnsgate JVM: $JVM_OPTS" | tee -a "$RES"
+echo "# dnsgate JVM: ${JVM_OPTS:-the default of bench-proxy.sh}$PROXY_EXTRA_OPTS" | tee -a "$RES"
 for system in $SYSTEMS; do
   start_system "$system" "$PORT"
   LABEL=$system "$BENCH/run.sh" "$PORT" cache-hit 5 >/dev/null   # hot names cached, hit path warm

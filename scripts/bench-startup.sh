@@ -24,6 +24,7 @@ DOT_PORT="${AB_DOT_PORT:-38853}"; PLAIN_PORT="${AB_PLAIN_PORT:-38054}"; PORT="${
 OUT="${OUT:-/tmp/dnsgate-startup-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"; RES="$OUT/results.txt"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
 UPW="$OUT/upstream"
+. "$ROOT/scripts/lib/systems.sh"
 DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "${N[@]}" "$BENCH/upstream/start.sh" "$UPW" >/dev/null
 SERVER=""
 cleanup() {
@@ -38,17 +39,11 @@ for round in $(seq 1 "$ROUNDS"); do
     label="$(basename "$dir")@$(git -C "$dir" rev-parse --short HEAD 2>/dev/null || echo -)"
     log="$OUT/proxy-$(basename "$dir")-$round.log"
     t0=$(date +%s.%N)
-    PORT=$PORT UPSTREAM_CA="$UPW/ca.pem" UPSTREAM_ADDR="127.0.0.1:$DOT_PORT" UPSTREAM_NAME=dot.test \
-      BLOCKLIST="$QDIR/blocklist-1m.txt" LOCAL_RECORDS="$QDIR/local-hosts.txt" \
-      "${N[@]}" "$dir/scripts/bench-proxy.sh" > "$log" 2>&1 &
-    SERVER=$!
+    dnsgate_start "$dir" "$PORT" "$log" "${N[@]}"
     ready=timeout
-    for _ in $(seq 1 1200); do
-      if "${N[@]}" dig +time=1 +tries=1 +short @127.0.0.1 -p "$PORT" www.bench.test A 2>/dev/null | grep -q 192.0.2.10; then
-        ready=$(printf %.2f "$(echo "$(date +%s.%N) - $t0" | bc)"); break
-      fi
-      sleep 0.05
-    done
+    if dnsgate_ready "$PORT" 0.05 1200 "${N[@]}"; then
+      ready=$(printf %.2f "$(echo "$(date +%s.%N) - $t0" | bc)")
+    fi
     cold=$(LABEL=cold TARGET_PID=$SERVER "${N[@]}" "$BENCH/run.sh" "$PORT" forward-unique "$SECS" | tee -a "$RES" | qps)
     warm=$(QFILE="$QDIR/unique-tcp.txt" LABEL=warm TARGET_PID=$SERVER "${N[@]}" "$BENCH/run.sh" "$PORT" forward-unique "$SECS" \
       | tee -a "$RES" | qps)
