@@ -2,10 +2,12 @@ package dev.dnsgate.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.dnsgate.config.DnsgateConfig;
+import dev.dnsgate.upstream.UpstreamAnswer;
 import dev.dnsgate.upstream.Validation;
 import dev.dnsgate.wire.AnswerTemplate;
 import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
+import dev.dnsgate.wire.ReusableWire;
 import dev.dnsgate.wire.ResponseShaper;
 import dev.dnsgate.wire.TtlPatcher;
 import dev.dnsgate.wire.WireBytes;
@@ -125,8 +127,20 @@ public final class AnswerCache {
 
   /**
    * Stores an upstream answer for as long as its TTLs (or negative-caching rules) allow; returns the
-   * entry, or null when the answer is not to be cached.
+   * entry, or null when the answer is not to be cached. Bytes that ReusableWire vouched for on arrival
+   * are stored without ever being parsed.
    */
+  public CacheEntry put(CacheKey key, UpstreamAnswer answer) {
+    ReusableWire.Reusable reusable = answer.reusable();
+    if (reusable == null) {
+      return put(key, answer.message(), answer.wire(), answer.validation());
+    }
+    byte[] received = answer.wire();
+    long ttl = policy.ttlSeconds(received, reusable);
+    return ttl <= 0 ? null : storeAsReceived(key, received, reusable, ttl, answer.validation());
+  }
+
+  /** As {@link #put(CacheKey, UpstreamAnswer)}, for an answer that was parsed. */
   public CacheEntry put(CacheKey key, Message answer, byte[] received) {
     return put(key, answer, received, Validation.UNCHECKED);
   }
@@ -137,45 +151,40 @@ public final class AnswerCache {
     if (ttl <= 0) {
       return null;
     }
-    ReusableWire.Reusable reusable = reusable(answer, received);
-    boolean plain = reusable != null;
-    byte[] wire;
-    int[] offsets;
-    if (plain) {
-      wire = Arrays.copyOf(received, reusable.end());
-      if (reusable.end() < received.length) {
-        WireBytes.addToAdditionalCount(wire, -1); // the upstream's OPT record is cut off
-      }
-      offsets = reusable.ttlOffsets();
-    } else {
-      try {
-        wire = withoutHopByHopOptions(answer).toWire();
-      } catch (RuntimeException e) {
-        // dnsjava parses some records it cannot encode again (a WKS record without services, found by
-        // UpstreamAnswerFuzzTest, input "wks-without-services"): such an answer is not cached
-        return null;
-      }
-      offsets = TtlPatcher.ttlOffsets(wire);
+    ReusableWire.Reusable reusable = ReusableWire.check(received);
+    if (reusable != null) {
+      return storeAsReceived(key, received, reusable, ttl, validation);
     }
+    byte[] wire;
+    try {
+      wire = withoutHopByHopOptions(answer).toWire();
+    } catch (RuntimeException e) {
+      // dnsjava parses some records it cannot encode again (a WKS record without services, found by
+      // UpstreamAnswerFuzzTest, input "wks-without-services"): such an answer is not cached
+      return null;
+    }
+    return store(key, wire, TtlPatcher.ttlOffsets(wire), ttl, answer.getRcode(), false, validation);
+  }
+
+  /** Keeps the received bytes minus their OPT record (hop-by-hop options and padding only). */
+  private CacheEntry storeAsReceived(
+      CacheKey key, byte[] received, ReusableWire.Reusable reusable, long ttl, Validation validation) {
+    byte[] wire = Arrays.copyOf(received, reusable.end());
+    if (reusable.end() < received.length) {
+      WireBytes.addToAdditionalCount(wire, -1); // the upstream's OPT record is cut off
+    }
+    return store(key, wire, reusable.ttlOffsets(), ttl, WireBytes.rcode(wire), true, validation);
+  }
+
+  private CacheEntry store(
+      CacheKey key, byte[] wire, int[] offsets, long ttl, int rcode, boolean plain, Validation validation) {
     policy.clampTtls(wire, offsets);
     long now = clock.nanos();
     long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
     CacheEntry entry = new CacheEntry(wire, offsets, now, ttl, freshUntil, freshUntil + policy.staleRetentionNanos(),
-        answer.getRcode(), plain, validation);
+        rcode, plain, validation);
     store.put(key, entry);
     return entry;
-  }
-
-  /**
-   * The received bytes can be kept, minus their OPT record, when that carries nothing to keep (only
-   * hop-by-hop options such as padding, no extended rcode); null when the answer must be encoded afresh.
-   */
-  private static ReusableWire.Reusable reusable(Message answer, byte[] received) {
-    OPTRecord opt = answer.getOPT();
-    if (opt != null && (opt.getExtendedRcode() != 0 || !EdnsOptions.endToEnd(opt).isEmpty())) {
-      return null;
-    }
-    return ReusableWire.check(received);
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.dnsgate.cache;
 
 import dev.dnsgate.cache.AnswerCache.CacheSettings;
+import dev.dnsgate.wire.ReusableWire;
 import dev.dnsgate.wire.TtlPatcher;
+import dev.dnsgate.wire.WireBytes;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -62,6 +64,24 @@ final class CachePolicy {
       }
     }
     return clamp(min);
+  }
+
+  /** As {@link #ttlSeconds(Message)}, read from bytes that ReusableWire walked, without parsing them. */
+  long ttlSeconds(byte[] wire, ReusableWire.Reusable walked) {
+    if (WireBytes.truncated(wire)) {
+      return 0;
+    }
+    int rcode = WireBytes.rcode(wire);
+    if (rcode == Rcode.SERVFAIL) {
+      return settings.servfailTtl().toSeconds();
+    }
+    if (rcode == Rcode.NXDOMAIN || (rcode == Rcode.NOERROR && WireBytes.count(wire, Section.ANSWER) == 0)) {
+      return walked.negativeTtl() < 0 ? 0 : clamp(walked.negativeTtl());
+    }
+    if (rcode != Rcode.NOERROR) {
+      return 0;
+    }
+    return clamp(walked.minTtl());
   }
 
   /** A record TTL within [min-ttl, max-ttl]. */

@@ -85,7 +85,7 @@ final class HeadResolver implements Resolver {
     } else {
       exchange = keyLookups.resolve(key, () -> upstream.resolve(outbound).thenApply(answer -> {
         if (cache != null) {
-          cache.put(key, answer.message(), answer.wire());
+          cache.put(key, answer);
         }
         return answer;
       }));

@@ -108,7 +108,7 @@ public final class Forwarder {
   /** One upstream exchange per key at a time; the answer is cached before anyone sees it. */
   private CompletableFuture<Fetched> fetch(CacheKey key, Upstream group, QueryContext ctx, Record asked) {
     return coalescer.resolve(key, () -> group.resolve(OutboundQuery.from(ctx, asked, group.padding()))
-        .thenApply(answer -> new Fetched(answer, cache.put(key, answer.message(), answer.wire(), answer.validation()))));
+        .thenApply(answer -> new Fetched(answer, cache.put(key, answer))));
   }
 
   /** RFC 8914 code 23: no upstream could be reached, said in words a person can act on. */

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 
 /**
  * One DNS-over-HTTPS server (RFC 8484): POST {@code application/dns-message} over HTTP/2, many
@@ -35,6 +32,8 @@ import org.xbill.DNS.Message;
 public final class DohUpstream extends HealthTrackedServer {
 
   static final String DNS_MESSAGE = "application/dns-message";
+  /** The QR bit (a response) in the header's third byte. */
+  private static final int QR_BIT = 0x80;
 
   private final HttpClient client;
   private final SpkiPins pins;
@@ -136,18 +135,18 @@ public final class DohUpstream extends HealthTrackedServer {
   /** Accepts an answer only if it is a response to exactly this question (same checks as DoT). */
   private void answer(OutboundQuery query, Buffer body, CompletableFuture<UpstreamAnswer> result) {
     byte[] wire = body.getBytes();
-    try {
-      Message message = new Message(wire);
-      if (message.getHeader().getFlag(Flags.QR) && query.isAnsweredBy(message)) {
-        result.complete(new UpstreamAnswer(message, wire));
-        return;
-      }
-      stats.discarded("answer to a different question");
-    } catch (IOException e) {
+    UpstreamAnswer answer = UpstreamAnswer.received(wire);
+    if (answer == null) {
       stats.discarded("unparseable");
+    } else if ((wire[2] & QR_BIT) != 0 && query.isAnsweredBy(answer)) {
+      result.complete(answer);
+      return;
+    } else {
+      stats.discarded("answer to a different question");
     }
     result.completeExceptionally(new UpstreamException(Kind.CLOSED, server.label() + ": answer discarded"));
   }
+
 
   @Override
   public void probeIfSilent() {

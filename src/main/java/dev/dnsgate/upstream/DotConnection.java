@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xbill.DNS.Message;
 
 /**
  * One persistent TLS connection to one upstream, carrying many queries at once (RFC 7766 pipelining,
@@ -136,7 +135,7 @@ final class DotConnection implements PendingQueries.Arrival {
   }
 
   @Override
-  public void matched(Message answer) {
+  public void matched(UpstreamAnswer answer) {
     answered = true;
     serverIdle.answered(answer);
   }

@@ -3,25 +3,24 @@ package dev.dnsgate.upstream;
 import dev.dnsgate.wire.EdnsOptions;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.WireBytes;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
-import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.TcpKeepaliveOption;
 import org.xbill.DNS.Type;
 
 /**
  * A query as it goes to an upstream: encoded once, with the ID left at zero because each connection
- * assigns its own (so that concurrent clients with the same ID never collide on one connection).
+ * assigns its own (so that concurrent clients with the same ID never collide on one connection). It
+ * always carries RFC 7828 edns-tcp-keepalive without a timeout: that asks the server how long it keeps
+ * an idle connection open, so that ours can stay open that long (see DotConnection).
  *
  * @param wire the encoded query; bytes 0-1 (the ID) are overwritten per connection
  * @param question what the answer must echo to be accepted
@@ -31,11 +30,11 @@ public record OutboundQuery(byte[] wire, Record question) {
   /** RFC 8467 section 4.1: the recommended block size for queries. */
   static final int PADDING_BLOCK = 128;
 
-  /**
-   * RFC 7828 edns-tcp-keepalive without a timeout: asks the server how long it keeps an idle
-   * connection open, so that ours can stay open that long (see DotConnection).
-   */
-  private static final EDNSOption ASK_IDLE_TIMEOUT = new TcpKeepaliveOption();
+  /** An EDNS option's code and length, before its data. */
+  private static final int OPTION_HEADER = 4;
+  /** The RD bit in the header's third byte, CD in its fourth (RFC 1035 section 4.1.1, RFC 4035). */
+  private static final int RD_BIT = 0x01;
+  private static final int CD_BIT = 0x10;
 
   /** Payload size we advertise upstream; over TLS it only bounds what the upstream may send. */
   static final int UPSTREAM_PAYLOAD = 1232;
@@ -47,16 +46,8 @@ public record OutboundQuery(byte[] wire, Record question) {
 
   /** As {@link #from(QueryContext, boolean)}, asking {@code question} instead (after a rewrite). */
   public static OutboundQuery from(QueryContext ctx, Record question, boolean padding) {
-    Message query = new Message(0);
-    if (ctx.query().getHeader().getFlag(Flags.RD)) {
-      query.getHeader().setFlag(Flags.RD);
-    }
-    if (ctx.query().getHeader().getFlag(Flags.CD)) {
-      query.getHeader().setFlag(Flags.CD);
-    }
-    query.addRecord(question, Section.QUESTION);
-    int flags = ctx.dnssecOk() ? ExtendedFlags.DO : 0;
-    return encode(query, question, flags, ctx.options(), padding);
+    Header header = ctx.query().getHeader();
+    return encode(question, header.getFlag(Flags.RD), header.getFlag(Flags.CD), ctx.dnssecOk(), ctx.options(), padding);
   }
 
   /**
@@ -68,56 +59,99 @@ public record OutboundQuery(byte[] wire, Record question) {
     if (question == null) {
       throw new IllegalArgumentException("an outbound query needs a question");
     }
-    Message query = new Message(0);
-    for (int flag : new int[] {Flags.RD, Flags.CD}) {
-      if (message.getHeader().getFlag(flag)) {
-        query.getHeader().setFlag(flag);
-      }
-    }
-    query.addRecord(question, Section.QUESTION);
     OPTRecord opt = message.getOPT();
-    int flags = opt == null ? 0 : opt.getFlags() & ExtendedFlags.DO;
-    return encode(query, question, flags, opt == null ? List.of() : EdnsOptions.endToEnd(opt), padding);
+    boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+    return encode(question, message.getHeader().getFlag(Flags.RD), message.getHeader().getFlag(Flags.CD), dnssecOk,
+        opt == null ? List.of() : EdnsOptions.endToEnd(opt), padding);
   }
 
   /** A cheap query that any resolver answers (even with REFUSED): used to probe a server back in. */
   static OutboundQuery probe(boolean padding) {
-    Message query = new Message(0);
-    query.addRecord(Record.newRecord(Name.root, Type.NS, DClass.IN), Section.QUESTION);
-    return of(query, padding);
-  }
-
-  private static OutboundQuery encode(
-      Message query, Record question, int flags, List<EDNSOption> clientOptions, boolean padding) {
-    List<EDNSOption> options = new ArrayList<>(clientOptions.size() + 2);
-    options.addAll(clientOptions);
-    options.add(ASK_IDLE_TIMEOUT);
-    if (padding) {
-      // The padding option's own 4-byte header counts toward the padded length.
-      int unpadded = unpaddedLength(query, flags, clientOptions, options) + 4;
-      int pad = (PADDING_BLOCK - unpadded % PADDING_BLOCK) % PADDING_BLOCK;
-      options.add(new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[pad]));
-    }
-    query.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
-    return new OutboundQuery(query.toWire(), question);
+    return encode(Record.newRecord(Name.root, Type.NS, DClass.IN), false, false, false, List.of(), padding);
   }
 
   /**
-   * The encoded length without padding: counted for the usual query (no options of the client's;
-   * header, question, an OPT record with our empty keepalive option), encoded once to measure otherwise.
+   * Writes the query's bytes directly (RFC 1035 section 4.1, RFC 6891 section 6.1.2): one question,
+   * uncompressed, and an OPT record with the client's end-to-end options, our keepalive question and
+   * the padding. Built without a dnsjava Message, whose sections, OPT record and compression table
+   * were a seventh of the garbage each forwarded query made (BENCHMARKS.md, Latency).
    */
-  private static int unpaddedLength(
-      Message query, int flags, List<EDNSOption> clientOptions, List<EDNSOption> options) {
-    if (clientOptions.isEmpty()) {
-      return Header.LENGTH + query.getQuestion().getName().length() + 4 + WireBytes.EMPTY_OPT_LENGTH + 4;
+  private static OutboundQuery encode(Record question, boolean recursionDesired, boolean checkingDisabled,
+      boolean dnssecOk, List<EDNSOption> clientOptions, boolean padding) {
+    byte[] name = question.getName().toWire();
+    byte[][] options = new byte[clientOptions.size()][];
+    int optionBytes = OPTION_HEADER; // the keepalive option: code and length, no timeout
+    for (int i = 0; i < options.length; i++) {
+      options[i] = clientOptions.get(i).toWire();
+      optionBytes += options[i].length;
     }
-    Message probe = query.clone();
-    probe.addRecord(new OPTRecord(UPSTREAM_PAYLOAD, 0, 0, flags, options), Section.ADDITIONAL);
-    return probe.toWire().length;
+    int length = Header.LENGTH + name.length + 4 + WireBytes.EMPTY_OPT_LENGTH + optionBytes;
+    int pad = -1;
+    if (padding) {
+      // The padding option's own header counts toward the padded length.
+      pad = (PADDING_BLOCK - (length + OPTION_HEADER) % PADDING_BLOCK) % PADDING_BLOCK;
+      optionBytes += OPTION_HEADER + pad;
+      length += OPTION_HEADER + pad;
+    }
+    byte[] wire = new byte[length];
+    wire[2] = (byte) (recursionDesired ? RD_BIT : 0);
+    wire[3] = (byte) (checkingDisabled ? CD_BIT : 0);
+    WireBytes.put16(wire, 4, 1); // one question
+    WireBytes.put16(wire, 10, 1); // one additional record: the OPT
+    System.arraycopy(name, 0, wire, Header.LENGTH, name.length);
+    int pos = Header.LENGTH + name.length;
+    WireBytes.put16(wire, pos, question.getType());
+    WireBytes.put16(wire, pos + 2, question.getDClass());
+    pos += 5; // and the OPT record's owner, the root: one zero byte
+    WireBytes.put16(wire, pos, Type.OPT);
+    WireBytes.put16(wire, pos + 2, UPSTREAM_PAYLOAD);
+    WireBytes.put16(wire, pos + 6, dnssecOk ? ExtendedFlags.DO : 0); // after extended rcode and version, both 0
+    WireBytes.put16(wire, pos + 8, optionBytes);
+    pos += 10;
+    for (byte[] option : options) {
+      System.arraycopy(option, 0, wire, pos, option.length);
+      pos += option.length;
+    }
+    WireBytes.put16(wire, pos, EDNSOption.Code.TCP_KEEPALIVE);
+    pos += OPTION_HEADER;
+    if (pad >= 0) {
+      WireBytes.put16(wire, pos, EDNSOption.Code.PADDING);
+      WireBytes.put16(wire, pos + 2, pad);
+    }
+    return new OutboundQuery(wire, question);
   }
 
-  /** Whether {@code answer} answers this query: same name (case-insensitive), type and class. */
-  boolean isAnsweredBy(Message answer) {
+  /**
+   * Whether {@code answer} answers this query: the same name (case-insensitive), type and class. Read
+   * from its bytes when they were not parsed.
+   */
+  boolean isAnsweredBy(UpstreamAnswer answer) {
+    return answer.reusable() != null ? echoedIn(answer.wire()) : isAnsweredBy(answer.message());
+  }
+
+  /**
+   * Whether the question in an answer's bytes is this query's: the same name (ASCII letters compared
+   * case-insensitively, RFC 4343), type and class. The answer's question must be uncompressed, as the
+   * first name of a message always is.
+   */
+  private boolean echoedIn(byte[] answer) {    int nameEnd = Header.LENGTH + question.getName().length();
+    if (answer.length < nameEnd + 4) {
+      return false;
+    }
+    for (int i = Header.LENGTH; i < nameEnd; i++) {
+      // length bytes are below 64, so folding letters never changes one
+      if (wire[i] != answer[i] && lower(wire[i]) != lower(answer[i])) {
+        return false;
+      }
+    }
+    return Arrays.equals(wire, nameEnd, nameEnd + 4, answer, nameEnd, nameEnd + 4); // type and class
+  }
+
+  private static int lower(byte b) {
+    return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+  }
+
+  private boolean isAnsweredBy(Message answer) {
     Record echoed = answer.getQuestion();
     return echoed != null
         && echoed.getType() == question.getType()

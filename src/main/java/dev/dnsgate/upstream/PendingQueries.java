@@ -1,12 +1,10 @@
 package dev.dnsgate.upstream;
 
 import dev.dnsgate.upstream.UpstreamException.Kind;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import org.xbill.DNS.Message;
 
 /**
  * The queries outstanding on one connection, by the connection-local ID each was sent with. An answer
@@ -20,7 +18,7 @@ final class PendingQueries {
   /** What became of an answer that arrived. */
   interface Arrival {
     /** The answer matched a query; called before that query completes (its caller may go on at once). */
-    void matched(Message answer);
+    void matched(UpstreamAnswer answer);
 
     void discarded(String reason);
   }
@@ -54,10 +52,8 @@ final class PendingQueries {
       arrival.discarded("answer with an ID not outstanding");
       return;
     }
-    Message answer;
-    try {
-      answer = new Message(wire);
-    } catch (IOException | RuntimeException e) {
+    UpstreamAnswer answer = UpstreamAnswer.received(wire);
+    if (answer == null) {
       arrival.discarded("unparseable answer");
       return;
     }
@@ -69,7 +65,7 @@ final class PendingQueries {
       return; // timed out or failed meanwhile: it has its outcome already
     }
     arrival.matched(answer);
-    entry.result().complete(new UpstreamAnswer(answer, wire));
+    entry.result().complete(answer);
   }
 
   /** Fails every query whose deadline has passed at {@code nowNanos}; returns how many. */

@@ -8,7 +8,7 @@ import org.xbill.DNS.Type;
 /**
  * Finds and rewrites the TTL fields of a message in wire form, so that a cached answer can be served
  * with its TTLs counted down without building new record objects. Only for messages dnsjava has
- * encoded, or that dev.dnsgate.cache.ReusableWire has walked; the OPT pseudo-record's TTL field holds flags and
+ * encoded, or that ReusableWire has walked; the OPT pseudo-record's TTL field holds flags and
  * is skipped.
  */
 public final class TtlPatcher {

@@ -31,6 +31,11 @@ public final class WireBytes {
     return (message[2] & TC) != 0;
   }
 
+  /** The header's rcode: its low four bits, the whole rcode when there is no OPT record to extend it. */
+  public static int rcode(byte[] message) {
+    return message[3] & 0x0f;
+  }
+
   /** The header's record count of {@code section} (org.xbill.DNS.Section: ANSWER, AUTHORITY, ADDITIONAL). */
   public static int count(byte[] message, int section) {
     return u16(message, 4 + 2 * section);

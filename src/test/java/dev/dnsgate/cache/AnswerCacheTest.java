@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.testing.Queries;
 import dev.dnsgate.testing.Settings;
+import dev.dnsgate.upstream.UpstreamAnswer;
+import dev.dnsgate.upstream.Validation;
 import dev.dnsgate.wire.QueryContext;
 import dev.dnsgate.wire.ResponseShaper;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import dev.dnsgate.upstream.Validation;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -72,9 +73,9 @@ class AnswerCacheTest {
     return m;
   }
 
-  /** As the pipeline stores an upstream answer: parsed, and in the bytes it arrived as. */
+  /** As the pipeline stores an upstream answer: the bytes it arrived as, parsed only when they must be. */
   static CacheEntry put(AnswerCache cache, CacheKey key, Message answer) {
-    return cache.put(key, answer, answer.toWire());
+    return cache.put(key, UpstreamAnswer.received(answer.toWire()));
   }
 
   static long ttlOf(Message m) {

@@ -4,9 +4,11 @@ import static dev.dnsgate.cache.AnswerCacheTest.answer;
 import static dev.dnsgate.cache.AnswerCacheTest.negative;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.testing.Settings;
+import dev.dnsgate.wire.ReusableWire;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -23,31 +25,41 @@ class CachePolicyTest {
     }));
   }
 
+  /** Both readings, the parsed answer's and that of its bytes unparsed, which must agree. */
+  static long ttlSeconds(CachePolicy policy, Message answer) {
+    long parsed = policy.ttlSeconds(answer);
+    byte[] wire = answer.toWire();
+    ReusableWire.Reusable walked = ReusableWire.check(wire);
+    assertNotNull(walked, "plain bytes");
+    assertEquals(parsed, policy.ttlSeconds(wire, walked), "read from the bytes");
+    return parsed;
+  }
+
   @Test
   void positiveAnswerLivesForItsSmallestTtlWithinTheBounds() throws Exception {
-    assertEquals(300, policy(0, 86400, true).ttlSeconds(answer(Rcode.NOERROR, 300)));
-    assertEquals(60, policy(60, 86400, true).ttlSeconds(answer(Rcode.NOERROR, 5)), "raised to min-ttl");
-    assertEquals(100, policy(0, 100, true).ttlSeconds(answer(Rcode.NOERROR, 300)), "capped at max-ttl");
+    assertEquals(300, ttlSeconds(policy(0, 86400, true), answer(Rcode.NOERROR, 300)));
+    assertEquals(60, ttlSeconds(policy(60, 86400, true), answer(Rcode.NOERROR, 5)), "raised to min-ttl");
+    assertEquals(100, ttlSeconds(policy(0, 100, true), answer(Rcode.NOERROR, 300)), "capped at max-ttl");
   }
 
   @Test
   void negativeAnswerLivesForTheSoaMinimumOrTtlWhicheverIsSmaller() throws Exception {
-    assertEquals(30, policy(0, 86400, true).ttlSeconds(negative(Rcode.NXDOMAIN, 3600, 30)));
-    assertEquals(20, policy(0, 86400, true).ttlSeconds(negative(Rcode.NOERROR, 20, 900)), "NODATA, SOA TTL smaller");
+    assertEquals(30, ttlSeconds(policy(0, 86400, true), negative(Rcode.NXDOMAIN, 3600, 30)));
+    assertEquals(20, ttlSeconds(policy(0, 86400, true), negative(Rcode.NOERROR, 20, 900)), "NODATA, SOA TTL smaller");
   }
 
   @Test
   void negativeAnswerWithoutSoaIsNotCached() throws Exception {
-    assertEquals(0, policy(0, 86400, true).ttlSeconds(answer(Rcode.NXDOMAIN, -1)));
+    assertEquals(0, ttlSeconds(policy(0, 86400, true), answer(Rcode.NXDOMAIN, -1)));
   }
 
   @Test
   void servfailLivesForServfailTtlAndTruncatedAnswersNotAtAll() throws Exception {
-    assertEquals(5, policy(0, 86400, true).ttlSeconds(answer(Rcode.SERVFAIL, -1)));
+    assertEquals(5, ttlSeconds(policy(0, 86400, true), answer(Rcode.SERVFAIL, -1)));
     Message truncated = answer(Rcode.NOERROR, 300);
     truncated.getHeader().setFlag(Flags.TC);
-    assertEquals(0, policy(0, 86400, true).ttlSeconds(truncated));
-    assertEquals(0, policy(0, 86400, true).ttlSeconds(answer(Rcode.REFUSED, -1)));
+    assertEquals(0, ttlSeconds(policy(0, 86400, true), truncated));
+    assertEquals(0, ttlSeconds(policy(0, 86400, true), answer(Rcode.REFUSED, -1)));
   }
 
   @Test

@@ -79,6 +79,34 @@ class OutboundQueryTest {
     assertTrue(sent.getOPT().getOptions(EDNSOption.Code.COOKIE).isEmpty(), "per hop: not forwarded");
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void clientQueryGoesUpstreamWithItsQuestionFlagsAndDoBitAndNothingMore(boolean padding) throws Exception {
+    Message query = Message.newQuery(Record.newRecord(Name.fromString("MiXed.Example.TEST."), Type.AAAA, DClass.CH));
+    query.getHeader().setFlag(Flags.CD);
+    query.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+
+    byte[] wire = OutboundQuery.from(Queries.context(query), padding).wire();
+    Message sent = new Message(wire);
+
+    assertEquals(0, sent.getHeader().getID(), "each connection sets its own ID");
+    assertTrue(sent.getHeader().getFlag(Flags.RD));
+    assertTrue(sent.getHeader().getFlag(Flags.CD));
+    assertTrue(!sent.getHeader().getFlag(Flags.QR) && !sent.getHeader().getFlag(Flags.AD));
+    assertEquals(query.getQuestion(), sent.getQuestion());
+    assertEquals("MiXed.Example.TEST.", sent.getQuestion().getName().toString(), "the client's case is kept");
+    assertEquals(List.of(1, 0, 0, 1), List.of(sent.getHeader().getCount(Section.QUESTION),
+        sent.getHeader().getCount(Section.ANSWER), sent.getHeader().getCount(Section.AUTHORITY),
+        sent.getHeader().getCount(Section.ADDITIONAL)));
+    OPTRecord opt = sent.getOPT();
+    assertEquals(OutboundQuery.UPSTREAM_PAYLOAD, opt.getPayloadSize());
+    assertEquals(0, opt.getVersion());
+    assertEquals(0, opt.getExtendedRcode());
+    assertEquals(ExtendedFlags.DO, opt.getFlags());
+    assertEquals(padding ? 2 : 1, opt.getOptions().size(), "keepalive, and padding when asked");
+    assertEquals(wire.length, sent.toWire().length, "no bytes beyond the message");
+  }
+
   @Test
   void queryWithoutAQuestionIsRefusedAtOnce() {
     assertThrows(IllegalArgumentException.class, () -> OutboundQuery.of(new Message(0), true));

@@ -13,8 +13,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.HINFORecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -29,8 +32,8 @@ class PendingQueriesTest {
   final List<Message> matched = new ArrayList<>();
   final PendingQueries.Arrival arrival = new PendingQueries.Arrival() {
     @Override
-    public void matched(Message answer) {
-      matched.add(answer);
+    public void matched(UpstreamAnswer answer) {
+      matched.add(answer.message());
     }
 
     @Override
@@ -57,9 +60,9 @@ class PendingQueriesTest {
 
     pending.answer(answer(id, "A.EXAMPLE.test."), new PendingQueries.Arrival() {
       @Override
-      public void matched(Message answer) {
+      public void matched(UpstreamAnswer answer) {
         assertFalse(result.isDone(), "told before the query completes");
-        PendingQueriesTest.this.matched.add(answer);
+        PendingQueriesTest.this.matched.add(answer.message());
       }
 
       @Override
@@ -84,6 +87,27 @@ class PendingQueriesTest {
     assertEquals(List.of("answer to a different question"), discarded);
     assertFalse(result.isDone());
     assertEquals(1, pending.size());
+  }
+
+  @ParameterizedTest(name = "parsed first: {0}")
+  @ValueSource(booleans = {false, true})
+  void answerEchoingAnotherTypeIsDiscardedWhetherParsedOrNot(boolean parsed) throws Exception {
+    Name name = Name.fromConstantString("a.example.test.");
+    CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
+    // HTTPS is type 65, 'A' in ASCII: a name comparison that folds case must not fold it into 97, 'a'
+    int id = pending.add(OutboundQuery.of(Message.newQuery(Record.newRecord(name, Type.HTTPS, DClass.IN)), false),
+        result, 1_000);
+    Message answer = new Message(id);
+    answer.getHeader().setFlag(Flags.QR);
+    answer.addRecord(Record.newRecord(name, 97, DClass.IN), Section.QUESTION);
+    if (parsed) { // a record of a type ReusableWire leaves to dnsjava
+      answer.addRecord(new HINFORecord(name, DClass.IN, 60, "cpu", "os"), Section.ANSWER);
+    }
+
+    pending.answer(answer.toWire(), arrival);
+
+    assertEquals(List.of("answer to a different question"), discarded);
+    assertFalse(result.isDone());
   }
 
   @Test

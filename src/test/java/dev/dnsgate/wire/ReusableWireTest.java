@@ -1,10 +1,9 @@
-package dev.dnsgate.cache;
+package dev.dnsgate.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.dnsgate.wire.WireBytes;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -20,7 +19,9 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.HINFORecord;
 import org.xbill.DNS.MXRecord;
@@ -34,8 +35,8 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TcpKeepaliveOption;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.EDNSOption;
 
 /** Which upstream answers can be kept as received bytes and patched per client, and where their TTLs are. */
 class ReusableWireTest {
@@ -281,6 +282,83 @@ class ReusableWireTest {
     byte[] wire = answer(new MXRecord(NAME, DClass.IN, 300, 10, TARGET)).toWire();
 
     assertNull(ReusableWire.check(Arrays.copyOf(wire, wire.length - cut)));
+  }
+
+  @Test
+  void serversIdleTimeoutIsReadAndOtherPerHopOptionsPass() throws Exception {
+    Message answer = answer(a(NAME, 300, "192.0.2.1"));
+    answer.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new TcpKeepaliveOption(300),
+        new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[20]))), Section.ADDITIONAL);
+
+    assertEquals(300, ReusableWire.check(answer.toWire()).idleTimeout());
+    assertEquals(-1, ReusableWire.check(answer(a(NAME, 300, "192.0.2.1")).toWire()).idleTimeout());
+  }
+
+  static Stream<Arguments> optRecordsThatMustBeParsed() throws Exception {
+    return Stream.of(
+        Arguments.of("an end-to-end option", new OPTRecord(1232, 0, 0, 0,
+            List.of(new ClientSubnetOption(24, InetAddress.getByName("192.0.2.0"))))),
+        Arguments.of("an extended rcode", new OPTRecord(1232, 1, 0, 0)),
+        Arguments.of("a keepalive option of the wrong length", new OPTRecord(1232, 0, 0, 0,
+            List.of(new GenericEDNSOption(EDNSOption.Code.TCP_KEEPALIVE, new byte[1])))),
+        Arguments.of("a cookie of the wrong length", new OPTRecord(1232, 0, 0, 0,
+            List.of(new GenericEDNSOption(EDNSOption.Code.COOKIE, new byte[9])))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("optRecordsThatMustBeParsed")
+  void answerWithMoreThanPerHopEdnsIsNotReusable(String kind, OPTRecord opt) throws Exception {
+    Message answer = answer(a(NAME, 300, "192.0.2.1"));
+    answer.addRecord(opt, Section.ADDITIONAL);
+
+    assertNull(ReusableWire.check(answer.toWire()), kind);
+  }
+
+  @Test
+  void smallestTtlAndTheAuthoritySoasNegativeTtlAreFound() throws Exception {
+    Message answer = answer(Type.MX, List.of(new MXRecord(NAME, DClass.IN, 313, 10, TARGET)),
+        List.of(new NSRecord(ZONE, DClass.IN, 214, TARGET)), List.of(a(TARGET, 415, "192.0.2.9")));
+    assertEquals(214, ReusableWire.check(answer.toWire()).minTtl());
+    assertEquals(-1, ReusableWire.check(answer.toWire()).negativeTtl(), "no SOA in the authority section");
+
+    Message nxdomain = answer(Type.A, List.of(), List.of(soa(311)), List.of());
+    assertEquals(300, ReusableWire.check(nxdomain.toWire()).negativeTtl(), "the SOA's minimum, below its TTL");
+    assertEquals(-1, ReusableWire.check(answer(soa(312)).toWire()).negativeTtl(), "an SOA answer is not negative");
+  }
+
+  static Stream<Arguments> malformedRdata() {
+    return Stream.of(
+        Arguments.of("A of 3 bytes", Type.A, new byte[] {(byte) 192, 0, 2}),
+        Arguments.of("AAAA of 4 bytes", Type.AAAA, new byte[] {32, 1, 13, (byte) 184}),
+        Arguments.of("TXT string past its end", Type.TXT, new byte[] {5, 'a', 'b'}),
+        Arguments.of("MX without its name", Type.MX, new byte[] {0, 10}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedRdata")
+  void recordDataOfTheWrongShapeIsNotReusable(String kind, int type, byte[] rdata) {
+    byte[] wire = concat(new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(1).u16(0).u16(0)
+        .name("www.example.test").u16(type).u16(DClass.IN).done(),
+        new Bytes().raw(0xc0, 12).u16(type).u16(DClass.IN).u32(300).u16(rdata.length).done(), rdata);
+
+    assertNull(ReusableWire.check(wire), kind);
+  }
+
+  @Test
+  void nameLongerThan255BytesThroughAPointerIsNotReusable() throws Exception {
+    String label = "a".repeat(63);
+    String long250 = label + "." + label + "." + label + "." + "b".repeat(57); // 251 bytes with the root
+    byte[] header = new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(1).u16(0).u16(0)
+        .name(long250).u16(Type.A).u16(DClass.IN).done();
+    // the owner: a 5-byte label, then a pointer to the 251-byte question name: 256 bytes in all
+    byte[] tooLong = concat(header, new Bytes().raw(4, 'x', 'x', 'x', 'x', 0xc0, 12).u16(Type.A).u16(DClass.IN).u32(300)
+        .u16(4).raw(192, 0, 2, 1).done());
+    byte[] justRight = concat(header, new Bytes().raw(3, 'x', 'x', 'x', 0xc0, 12).u16(Type.A).u16(DClass.IN).u32(300)
+        .u16(4).raw(192, 0, 2, 1).done());
+
+    assertNull(ReusableWire.check(tooLong));
+    assertNotNull(ReusableWire.check(justRight));
+    assertNotNull(new Message(justRight), "255 bytes: dnsjava reads it too");
   }
 
   static byte[] concat(byte[]... parts) {
