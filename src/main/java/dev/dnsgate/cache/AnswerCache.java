@@ -102,7 +102,7 @@ public final class AnswerCache {
       }
       return new Ready(shaped, entry.rcode, prefetch, entry.validation);
     }
-    return new Ready(template.copyFor(ctx, entry.ttls, age), entry.rcode, prefetch, entry.validation);
+    return new Ready(template.copyFor(ctx, entry.wire, entry.ttlOffsets, age), entry.rcode, prefetch, entry.validation);
   }
 
   private long ageSeconds(CacheEntry entry) {

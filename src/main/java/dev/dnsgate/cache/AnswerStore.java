@@ -74,8 +74,9 @@ final class AnswerStore {
   /** Removes every entry for {@code name}, all types and groups; returns how many. */
   int remove(Name name) {
     int[] removed = {0};
+    byte[] canonical = name.toWireCanonical();
     entries.asMap().keySet().removeIf(k -> {
-      boolean match = k.name().equals(name);
+      boolean match = k.hasName(canonical);
       removed[0] += match ? 1 : 0;
       return match;
     });

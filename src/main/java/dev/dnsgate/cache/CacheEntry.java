@@ -2,7 +2,6 @@ package dev.dnsgate.cache;
 
 import dev.dnsgate.upstream.Validation;
 import dev.dnsgate.wire.AnswerTemplate;
-import dev.dnsgate.wire.TtlPatcher;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -18,8 +17,8 @@ public final class CacheEntry {
       AtomicIntegerFieldUpdater.newUpdater(CacheEntry.class, "prefetching");
 
   final byte[] wire;
+  /** Where the TTLs are in {@link #wire}, which is never changed once stored: hits count down from them. */
   final int[] ttlOffsets;
-  final long[] ttls;
   final long storedNanos;
   final long ttlSeconds;
   final long freshUntil;
@@ -38,7 +37,6 @@ public final class CacheEntry {
       int rcode, boolean plain, Validation validation) {
     this.wire = wire;
     this.ttlOffsets = ttlOffsets;
-    this.ttls = TtlPatcher.ttls(wire, ttlOffsets);
     this.storedNanos = storedNanos;
     this.ttlSeconds = ttlSeconds;
     this.freshUntil = freshUntil;

@@ -1,11 +1,17 @@
 package dev.dnsgate.cache;
 
+import java.io.IOException;
+import java.util.Arrays;
 import org.xbill.DNS.Name;
 
 /**
- * What makes two queries share an answer: the name (case-insensitive: dnsjava's Name equality), type,
- * class, the bits that change the answer (DO, CD), and the upstream group that would answer it
- * (conditional forwarding may send the same name to different resolvers).
+ * What makes two queries share an answer: the name (case-insensitive), type, class, the bits that
+ * change the answer (DO, CD), and the upstream group that would answer it (conditional forwarding may
+ * send the same name to different resolvers).
+ *
+ * <p>The name is kept as its canonical wire form (RFC 4034 section 6.2: lower case, uncompressed),
+ * not as the client's Name object: one small array instead of the Name and its own array, in each of
+ * 100k entries that every young collection copies while they are new (BENCHMARKS.md, Latency).
  *
  * <p>Not a record, for its hash: dnsjava's Name.hashCode multiplies by 9 per byte, so names that
  * differ in their digits collide (100k names "n0000000.bench.test" ... gave 66k distinct hashes and
@@ -16,7 +22,7 @@ public final class CacheKey {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
 
-  private final Name name;
+  private final byte[] name;
   private final int type;
   private final int dclass;
   private final boolean dnssecOk;
@@ -25,18 +31,18 @@ public final class CacheKey {
   private final int hash;
 
   public CacheKey(Name name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled, String group) {
-    this.name = name;
+    this.name = name.toWireCanonical();
     this.type = type;
     this.dclass = dclass;
     this.dnssecOk = dnssecOk;
     this.checkingDisabled = checkingDisabled;
     this.group = group;
-    this.hash = hash(name, type, dclass, dnssecOk, checkingDisabled, group);
+    this.hash = hash(this.name, type, dclass, dnssecOk, checkingDisabled, group);
   }
 
-  private static int hash(Name name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled, String group) {
+  private static int hash(byte[] name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled, String group) {
     long h = FNV_OFFSET;
-    for (byte b : name.toWireCanonical()) {
+    for (byte b : name) {
       h = (h ^ (b & 0xff)) * FNV_PRIME;
     }
     h = (h ^ type) * FNV_PRIME;
@@ -49,8 +55,18 @@ public final class CacheKey {
     return (int) h;
   }
 
+  /** The name, in lower case. */
   public Name name() {
-    return name;
+    try {
+      return new Name(name);
+    } catch (IOException e) {
+      throw new IllegalStateException("a Name's own wire form always parses", e);
+    }
+  }
+
+  /** Whether the key is for the name whose canonical wire form is {@code canonicalName}. */
+  boolean hasName(byte[] canonicalName) {
+    return Arrays.equals(name, canonicalName);
   }
 
   @Override
@@ -61,7 +77,7 @@ public final class CacheKey {
         && dclass == k.dclass
         && dnssecOk == k.dnssecOk
         && checkingDisabled == k.checkingDisabled
-        && name.equals(k.name)
+        && Arrays.equals(name, k.name)
         && group.equals(k.group);
   }
 
@@ -72,6 +88,6 @@ public final class CacheKey {
 
   @Override
   public String toString() {
-    return name + "/" + type + "/" + dclass + (dnssecOk ? "/DO" : "") + (checkingDisabled ? "/CD" : "") + "@" + group;
+    return name() + "/" + type + "/" + dclass + (dnssecOk ? "/DO" : "") + (checkingDisabled ? "/CD" : "") + "@" + group;
   }
 }

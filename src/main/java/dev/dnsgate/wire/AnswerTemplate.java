@@ -63,10 +63,13 @@ public final class AnswerTemplate {
     return out;
   }
 
-  /** A copy for the client of {@code ctx}, TTLs {@code ttls} counted down by {@code ageSeconds}. */
-  public byte[] copyFor(QueryContext ctx, long[] ttls, long ageSeconds) {
+  /**
+   * A copy for the client of {@code ctx}, its TTLs those of the same records in {@code stored} (at
+   * {@code storedOffsets}) counted down by {@code ageSeconds}.
+   */
+  public byte[] copyFor(QueryContext ctx, byte[] stored, int[] storedOffsets, long ageSeconds) {
     byte[] out = copyFor(ctx);
-    TtlPatcher.set(out, ttlOffsets, ttls, ageSeconds);
+    TtlPatcher.set(out, ttlOffsets, stored, storedOffsets, ageSeconds);
     return out;
   }
 }

@@ -54,10 +54,10 @@ public final class TtlPatcher {
     return ttls;
   }
 
-  /** Writes {@code ttls[i] - age} (not below zero) at {@code offsets[i]}. */
-  public static void set(byte[] wire, int[] offsets, long[] ttls, long age) {
+  /** Writes the TTL at {@code source[sourceOffsets[i]]} less {@code age} (not below zero) at {@code offsets[i]}. */
+  public static void set(byte[] wire, int[] offsets, byte[] source, int[] sourceOffsets, long age) {
     for (int i = 0; i < offsets.length; i++) {
-      put32(wire, offsets[i], Math.max(0, ttls[i] - age));
+      put32(wire, offsets[i], Math.max(0, u32(source, sourceOffsets[i]) - age));
     }
   }
 

@@ -72,12 +72,15 @@ class AnswerTemplateTest {
   }
 
   @Test
-  void ttlsAreCountedDownFromTheGivenValues() throws Exception {
+  void ttlsAreCountedDownFromThoseOfTheStoredAnswer() throws Exception {
     QueryContext ctx = client("www.example.test.", 7, true);
     Message message = answer(2);
     AnswerTemplate template = AnswerTemplate.ifComplete(SHAPER.shape(message, ctx, null), message);
+    byte[] stored = message.toWire();
+    int[] storedOffsets = TtlPatcher.ttlOffsets(stored);
+    TtlPatcher.set(stored, storedOffsets, new byte[] {0, 0, 1, 44, 0, 0, 0, 100}, new int[] {0, 4}, 0); // 300, 100
 
-    Message parsed = new Message(template.copyFor(ctx, new long[] {300, 100}, 40));
+    Message parsed = new Message(template.copyFor(ctx, stored, storedOffsets, 40));
 
     assertEquals(260, parsed.getSection(Section.ANSWER).get(0).getTTL());
     assertEquals(60, parsed.getSection(Section.ANSWER).get(1).getTTL());
