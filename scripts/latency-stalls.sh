@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Where dnsgate's slow answers wait (issue #15): fixed-rate rounds of misses (never-asked names) in one
+# JVM after 5 s of cache hits, each round captured on loopback (tcpdump) beside the JVM's safepoint log
+# and its threads' CPU time. For each round prints p50/p99/p99.9/max, the threads that used the CPU, and
+# the slow answers grouped into episodes by where they waited (scripts/lib/stalls.py: a collector
+# pause, dnsgate before the query went upstream, the upstream, dnsgate after the answer came back).
+# Usage: nice -n -15 scripts/latency-stalls.sh      (needs tcpdump: apt-get install tcpdump)
+# Env: ROUNDS=2 SECS=10 RATE=2000 STALL_MS=1.5 JVM_OPTS/PROXY_EXTRA_OPTS (as scripts/bench-proxy.sh),
+#      STALL_DOT_PORT=39953 STALL_PLAIN_PORT=39954 STALL_PORT=39955, OUT
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
+ROUNDS="${ROUNDS:-2}"; SECS="${SECS:-10}"; RATE="${RATE:-2000}"
+DOT_PORT="${STALL_DOT_PORT:-39953}"; PLAIN_PORT="${STALL_PLAIN_PORT:-39954}"; PORT="${STALL_PORT:-39955}"
+export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQUE_N}"
+OUT="${OUT:-/tmp/dnsgate-stalls-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"
+export LOGDIR="$OUT/logs"
+command -v tcpdump >/dev/null || { echo "needs tcpdump (apt-get install tcpdump)" >&2; exit 1; }
+[ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
+. "$ROOT/scripts/lib/systems.sh"
+UPW="$OUT/upstream"
+DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/dev/null
+CAPTURE=""
+trap '[ -n "$CAPTURE" ] && kill "$CAPTURE" 2>/dev/null; stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+export PROXY_EXTRA_OPTS="${PROXY_EXTRA_OPTS:-} -Xlog:gc,safepoint:file=$OUT/dnsgate-gc.log:time,uptime"
+dnsgate_start "$ROOT" "$PORT" "$OUT/dnsgate.log"
+dnsgate_ready "$PORT" 0.1 300 || { echo "dnsgate did not answer; see $OUT/dnsgate.log" >&2; exit 1; }
+LABEL=dnsgate "$BENCH/run.sh" "$PORT" cache-hit 5 >/dev/null
+# CPU ticks per thread name (threads of one pool summed)
+thread_ticks() {
+  for t in /proc/"$SERVER"/task/*; do
+    s=$(cat "$t/stat" 2>/dev/null) || continue
+    rest=${s##*) }; set -- $rest
+    echo "$(tr ' ' '_' < "$t/comm") $(( ${12} + ${13} ))"
+  done | awk '{sub(/[#-]?[0-9]+$/, "", $1); n[$1] += $2} END {for (k in n) print k, n[k]}' | sort
+}
+echo "# latency-stalls.sh $(date -u +%FT%TZ) RATE=$RATE SECS=$SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg) JVM: ${JVM_OPTS:-bench-proxy.sh default}"
+for round in $(seq 1 "$ROUNDS"); do
+  sed -n "$((round * 100000)),+$((RATE * SECS))p" "$QDIR/unique.txt" > "$OUT/misses-$round"
+  tcpdump -i lo -s 96 -w "$OUT/round-$round.pcap" "udp port $PORT or tcp port $DOT_PORT" 2> "$OUT/tcpdump-$round.log" &
+  CAPTURE=$!
+  until grep -q 'listening on' "$OUT/tcpdump-$round.log"; do sleep 0.1; done
+  thread_ticks > "$OUT/ticks-before"
+  dnsperf -s 127.0.0.1 -p "$PORT" -m udp -d "$OUT/misses-$round" -l "$SECS" -c 16 -q 256 -T 1 -t 2 -n 1 -Q "$RATE" -v \
+    > "$OUT/dnsperf-$round.log" 2>&1 || true
+  thread_ticks > "$OUT/ticks-after"
+  kill "$CAPTURE"; wait "$CAPTURE" 2>/dev/null || true; CAPTURE=""
+  echo "round $round: $(awk '/^> / {print $NF * 1000}' "$OUT/dnsperf-$round.log" | sort -g \
+    | awk '{v[NR] = $1} END {printf "p50 %.3f p99 %.3f p99.9 %.3f max %.1f ms", v[int(NR * .5)], v[int(NR * .99)], v[int(NR * .999)], v[NR]}')"
+  echo "  CPU ms by thread: $(join "$OUT/ticks-before" "$OUT/ticks-after" | awk '{d = ($3 - $2) * 10; if (d > 0) print d, $1}' \
+    | sort -rn | head -6 | awk '{printf "%s %s; ", $2, $1}')"
+  echo "  $(python3 "$ROOT/scripts/lib/stalls.py" "$OUT/round-$round.pcap" "$PORT" "$DOT_PORT" "$OUT/dnsgate-gc.log" "${STALL_MS:-1.5}")"
+done
