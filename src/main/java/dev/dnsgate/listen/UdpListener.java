@@ -20,6 +20,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.impl.VertxInternal;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ final class UdpListener implements Listener {
         b.channelFactory(() -> reusePort ? internal.transport().datagramChannel(family) : AnswerSender.nioChannel(family))
             .option(ChannelOption.SO_RCVBUF, socketBuffer)
             .option(ChannelOption.SO_SNDBUF, socketBuffer)
-            .handler(new QueryHandler(pipeline));
+            .handler(new QueryHandler(pipeline::handle));
         if (reusePort) {
           b.option(EpollChannelOption.SO_REUSEPORT, true);
         }
@@ -105,12 +106,20 @@ final class UdpListener implements Listener {
     });
   }
 
-  private static final class QueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-    private final QueryPipeline pipeline;
+  /** What the listener asks of the pipeline: the answer to a client's bytes (null: no answer). */
+  @FunctionalInterface
+  interface Answering {
+    CompletableFuture<byte[]> answer(byte[] query, Transport transport, InetAddress client);
+  }
+
+  static final class QueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final Answering pipeline;
     /** Answers written during this read and not yet flushed; touched on the channel's loop only. */
     private boolean unflushed;
+    /** Whether a query of this read went on to an upstream; touched on the channel's loop only. */
+    private boolean forwardedThisRead;
 
-    QueryHandler(QueryPipeline pipeline) {
+    QueryHandler(Answering pipeline) {
       this.pipeline = pipeline;
     }
 
@@ -119,17 +128,24 @@ final class UdpListener implements Listener {
       InetSocketAddress sender = packet.sender();
       Channel channel = ctx.channel();
       CompletableFuture<byte[]> answer =
-          pipeline.handle(ByteBufUtil.getBytes(packet.content()), Transport.UDP, sender.getAddress());
+          pipeline.answer(ByteBufUtil.getBytes(packet.content()), Transport.UDP, sender.getAddress());
       if (answer.isDone()) {
         // Answered at once (cache, rules): flushed with the others of this read (Netty reads up to 16
-        // datagrams per wake-up), which measured ~10 % more cache hits than a flush per answer.
+        // datagrams per wake-up), which measured ~10 % more cache hits than a flush per answer; but
+        // at once when this read also carries queries for an upstream, whose work would hold it back
+        // (a cached answer waited for up to 15 misses during a flood: BENCHMARKS.md, Latency).
         byte[] reply = answer.join();
         if (reply != null) {
           ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender));
           unflushed = true;
+          if (forwardedThisRead) {
+            flush(ctx);
+          }
         }
         return;
       }
+      forwardedThisRead = true;
+      flush(ctx);
       answer.thenAccept(reply -> {
         if (reply != null) {
           AnswerSender.send(channel, reply, sender);
@@ -139,11 +155,16 @@ final class UdpListener implements Listener {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+      forwardedThisRead = false;
+      flush(ctx);
+      ctx.fireChannelReadComplete();
+    }
+
+    private void flush(ChannelHandlerContext ctx) {
       if (unflushed) {
         unflushed = false;
         ctx.flush();
       }
-      ctx.fireChannelReadComplete();
     }
   }
 
