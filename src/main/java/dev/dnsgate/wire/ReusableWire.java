@@ -21,6 +21,10 @@ public final class ReusableWire {
 
   /** RFC 1035 section 2.3.4. */
   private static final int MAX_NAME_LENGTH = 255;
+  /** The smallest record: the root name, type, class, TTL and RDLENGTH. */
+  private static final int MIN_RECORD = 11;
+  /** The opcode bits in the header's third byte; only a QUERY's records read as they do here. */
+  private static final int OPCODE_BITS = 0x78;
   /** RFC 7873 section 4: a client cookie of 8 bytes, alone or with a server cookie of 8 to 32. */
   private static final int CLIENT_COOKIE = 8;
   private static final int MAX_COOKIES = 40;
@@ -51,8 +55,8 @@ public final class ReusableWire {
   }
 
   private static Reusable walk(byte[] wire) {
-    if (u16(wire, 4) != 1) {
-      return null;
+    if (u16(wire, 4) != 1 || (wire[2] & OPCODE_BITS) != 0) {
+      return null; // dnsjava reads an UPDATE's empty records otherwise (and may reject their TTLs)
     }
     long[] labels = new long[(wire.length + 63) >>> 6]; // a bit per byte: walked once per upstream answer
     int answers = u16(wire, 6);
@@ -64,6 +68,9 @@ public final class ReusableWire {
       return null;
     }
     pos += 4;
+    if (records > (wire.length - pos) / MIN_RECORD) {
+      return null; // counts the bytes cannot hold: no array sized by them
+    }
     int[] ttlOffsets = new int[records];
     int ttls = 0;
     int optStart = -1;
@@ -181,7 +188,8 @@ public final class ReusableWire {
 
   /**
    * Walks one name, marking where its labels start; returns the offset after it, or -1 when a
-   * pointer leads anywhere but to a label already seen, or the name is longer than a name may be.
+   * pointer leads anywhere but to a label of an earlier name (one into this name would loop), or the
+   * name is longer than a name may be.
    */
   private static int name(byte[] wire, int start, long[] labels) {
     int pos = start;
@@ -190,8 +198,9 @@ public final class ReusableWire {
       int label = wire[pos] & 0xff;
       if ((label & 0xc0) == 0xc0) {
         int target = ((label & 0x3f) << 8) | (wire[pos + 1] & 0xff);
-        // labels are marked as walked, so only earlier ones
-        if ((labels[target >>> 6] & (1L << target)) == 0 || length + lengthFrom(wire, target) - 1 > MAX_NAME_LENGTH) {
+        // labels are marked as walked, so only earlier ones; those of earlier names end without a loop
+        if (target >= start || (labels[target >>> 6] & (1L << target)) == 0
+            || length + lengthFrom(wire, target) - 1 > MAX_NAME_LENGTH) {
           return -1;
         }
         return pos + 2;
@@ -208,7 +217,10 @@ public final class ReusableWire {
     }
   }
 
-  /** The length of the name at {@code pos}, whose labels and pointers this walk has checked already. */
+  /**
+   * The length of the name at {@code pos}, an earlier name whose labels and pointers this walk has
+   * checked already: each pointer leads further back, so this ends.
+   */
   private static int lengthFrom(byte[] wire, int pos) {
     int length = 1;
     while (true) {

@@ -3,9 +3,11 @@ package dev.dnsgate.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -359,6 +362,42 @@ class ReusableWireTest {
     assertNull(ReusableWire.check(tooLong));
     assertNotNull(ReusableWire.check(justRight));
     assertNotNull(new Message(justRight), "255 bytes: dnsjava reads it too");
+  }
+
+  @Test
+  void pointerIntoTheNameBeingWalkedIsNotReusableAndEnds() {
+    // the question's second label points back at the question itself: a loop (dnsjava: name too long)
+    byte[] loopedQuestion = new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(0).u16(0).u16(0)
+        .raw(1, 'a', 0xc0, 12).u16(Type.A).u16(DClass.IN).done();
+    // a CNAME whose target's second label points at the target's own first label
+    byte[] header = new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(1).u16(0).u16(0)
+        .name("www.example.test").u16(Type.CNAME).u16(DClass.IN).done();
+    int rdata = header.length + 2 + 10;
+    byte[] loopedTarget = concat(header,
+        new Bytes().raw(0xc0, 12).u16(Type.CNAME).u16(DClass.IN).u32(300).u16(4).raw(1, 'b', 0xc0, rdata).done());
+
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+      assertNull(ReusableWire.check(loopedQuestion));
+      assertNull(ReusableWire.check(loopedTarget));
+    });
+  }
+
+  @Test
+  void answerToAnUpdateIsNotReusable() throws Exception {
+    byte[] wire = answer(new TXTRecord(NAME, DClass.IN, 300, "x")).toWire();
+    assertNotNull(ReusableWire.check(wire));
+
+    wire[2] |= (byte) (Opcode.UPDATE << 3);
+
+    assertNull(ReusableWire.check(wire), "dnsjava reads an UPDATE's records differently");
+  }
+
+  @Test
+  void countsTheBytesCannotHoldAreNotReusable() {
+    byte[] wire = new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(0xffff).u16(0xffff).u16(0xffff)
+        .name("www.example.test").u16(Type.A).u16(DClass.IN).done();
+
+    assertNull(ReusableWire.check(wire));
   }
 
   static byte[] concat(byte[]... parts) {
