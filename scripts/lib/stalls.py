@@ -6,10 +6,14 @@ Usage: stalls.py CAPTURE.pcap CLIENT_PORT UPSTREAM_PORT GC_LOG [STALL_MS]
 Matches each client query (UDP to CLIENT_PORT) with its answer by client port and DNS ID, groups the
 answers slower than STALL_MS (default 1.5) into episodes (a run of queries that waited together), and
 puts each episode in one place:
-  collector   a JVM safepoint (GC_LOG: -Xlog:safepoint with the time decoration) overlapped it;
-  proxy-in    nothing went to the upstream (TCP to UPSTREAM_PORT) for 1 ms after the query arrived;
-  upstream    the upstream took over 1 ms to send anything back after the query went out;
-  proxy-out   the upstream had answered, the client's answer left over 1 ms later.
+  safepoint   a JVM safepoint of 0.5 ms or more (GC_LOG: -Xlog:safepoint with the time decoration)
+              overlapped it: in practice a collector pause;
+  proxy-in    nothing at all went to the upstream (TCP to UPSTREAM_PORT) for 1 ms after the query arrived;
+  upstream    the upstream sent nothing back for 1 ms after that;
+  proxy-out   the rest: the upstream was answering, this client's answer left late.
+The upstream connection is TLS, so its segments cannot be matched to queries: the first three places
+are certain only for stalls of a whole process (nothing moved on that side); a stall of one query among
+others moving lands in proxy-out.
 """
 import bisect
 import datetime
@@ -58,7 +62,8 @@ def safepoints(path):
         m = re.match(r"\[([^\]]+)\].*Safepoint \"(\w+)\".*Total: (\d+) ns", line)
         if m:
             end = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
-            spans.append((end - int(m.group(3)) / 1e9, end))
+            if int(m.group(3)) >= 500_000:
+                spans.append((end - int(m.group(3)) / 1e9, end))
     return spans
 
 
@@ -78,14 +83,15 @@ def main():
             if t - t0 > stall:
                 slow.append((t0, t))
     spans = safepoints(gc_log)
-    places = {"collector": 0, "proxy-in": 0, "upstream": 0, "proxy-out": 0}
+    places = {"safepoint": 0, "proxy-in": 0, "upstream": 0, "proxy-out": 0}
     episode_end = 0.0
     for t0, t1 in sorted(slow):
         if t0 < episode_end:
-            continue  # waited together with the episode before
+            episode_end = max(episode_end, t1)  # waited together with the episode before
+            continue
         episode_end = t1
         if any(a <= t1 and b >= t0 for a, b in spans):
-            places["collector"] += 1
+            places["safepoint"] += 1
             continue
         i = bisect.bisect_left(ups, t0)
         sent = ups[i] if i < len(ups) else t1

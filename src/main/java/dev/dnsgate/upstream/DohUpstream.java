@@ -147,7 +147,6 @@ public final class DohUpstream extends HealthTrackedServer {
     result.completeExceptionally(new UpstreamException(Kind.CLOSED, server.label() + ": answer discarded"));
   }
 
-
   @Override
   public void probeIfSilent() {
     if (health.hasAnswered() || !health.isUp() || closed || !asking.compareAndSet(false, true)) {

@@ -134,7 +134,8 @@ public record OutboundQuery(byte[] wire, Record question) {
    * case-insensitively, RFC 4343), type and class. The answer's question must be uncompressed, as the
    * first name of a message always is.
    */
-  private boolean echoedIn(byte[] answer) {    int nameEnd = Header.LENGTH + question.getName().length();
+  private boolean echoedIn(byte[] answer) {
+    int nameEnd = Header.LENGTH + question.getName().length();
     if (answer.length < nameEnd + 4) {
       return false;
     }

@@ -55,7 +55,7 @@ public final class UpstreamAnswer {
     try {
       return new UpstreamAnswer(new Message(wire), wire);
     } catch (IOException | RuntimeException e) {
-      return null; // dnsjava throws InvalidTTLException (unchecked) for TTLs over 2^31-1
+      return null; // dnsjava throws unchecked exceptions too (an RRSIG whose original TTL is over 2^31-1)
     }
   }
 
