@@ -121,8 +121,9 @@ public final class ReusableWire {
   }
 
   /**
-   * Checks that the OPT record's RDATA holds only per-hop options (padding, keepalive, cookies) that
-   * dnsjava would read too; returns the keepalive timeout (-1 without one), or -2 when it does not.
+   * Checks that the OPT record's RDATA holds only per-hop options ({@link EdnsOptions#isHopByHop}:
+   * padding, keepalive, cookies) of lengths dnsjava reads too; returns the keepalive timeout (-1
+   * without one), or -2 when it does not.
    */
   private static int perHopOptions(byte[] wire, int start, int end) {
     int idleTimeout = -1;
@@ -137,23 +138,18 @@ public final class ReusableWire {
       if (pos + length > end) {
         return -2;
       }
-      switch (code) {
-        case EDNSOption.Code.PADDING -> { }
-        case EDNSOption.Code.TCP_KEEPALIVE -> {
-          if (length == 2) {
-            idleTimeout = u16(wire, pos);
-          } else if (length != 0) {
-            return -2;
-          }
+      if (!EdnsOptions.isHopByHop(code)) {
+        return -2; // an end-to-end option: the answer is kept parsed, with it
+      }
+      if (code == EDNSOption.Code.TCP_KEEPALIVE) {
+        if (length == 2) {
+          idleTimeout = u16(wire, pos);
+        } else if (length != 0) {
+          return -2;
         }
-        case EDNSOption.Code.COOKIE -> {
-          if (length != CLIENT_COOKIE && (length < 2 * CLIENT_COOKIE || length > MAX_COOKIES)) {
-            return -2;
-          }
-        }
-        default -> {
-          return -2; // an end-to-end option: the answer is kept parsed, with it
-        }
+      } else if (code == EDNSOption.Code.COOKIE
+          && length != CLIENT_COOKIE && (length < 2 * CLIENT_COOKIE || length > MAX_COOKIES)) {
+        return -2; // dnsjava refuses other cookie lengths
       }
       pos += length;
     }
