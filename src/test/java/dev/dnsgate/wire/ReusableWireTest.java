@@ -297,6 +297,28 @@ class ReusableWireTest {
     assertEquals(-1, ReusableWire.check(answer(a(NAME, 300, "192.0.2.1")).toWire()).idleTimeout());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(ints = {8, 16, 40})
+  void cookiesOfTheLengthsDnsjavaReadsPass(int length) throws Exception {
+    Message answer = answer(a(NAME, 300, "192.0.2.1"));
+    answer.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new TcpKeepaliveOption(),
+        new GenericEDNSOption(EDNSOption.Code.COOKIE, new byte[length]))), Section.ADDITIONAL);
+    byte[] wire = answer.toWire();
+
+    assertNotNull(new Message(wire));
+    assertNotNull(ReusableWire.check(wire), length + "-byte cookie, empty keepalive");
+  }
+
+  @Test
+  void emptyTxtRecordIsReusable() throws Exception {
+    byte[] wire = concat(new Bytes().u16(0x2222).u16(0x8180).u16(1).u16(1).u16(0).u16(0)
+        .name("www.example.test").u16(Type.TXT).u16(DClass.IN).done(),
+        new Bytes().raw(0xc0, 12).u16(Type.TXT).u16(DClass.IN).u32(300).u16(0).done());
+
+    assertNotNull(new Message(wire), "dnsjava reads it: a TXT record without strings");
+    assertEquals(List.of(300L), ttlsAt(wire, ReusableWire.check(wire).ttlOffsets()));
+  }
+
   static Stream<Arguments> optRecordsThatMustBeParsed() throws Exception {
     return Stream.of(
         Arguments.of("an end-to-end option", new OPTRecord(1232, 0, 0, 0,
