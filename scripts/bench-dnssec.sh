@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
+. "$ROOT/scripts/lib/unbound-conf.sh"
 SECS="${SECS:-10}"; ROUNDS="${ROUNDS:-2}"
 export DOT_PORT="${DOT_PORT:-18853}" PLAIN_PORT="${PLAIN_PORT:-18054}"
 PROXY_PORT="${PROXY_PORT:-18153}"; UNBOUND_PORT="${UNBOUND_PORT:-18154}"
@@ -56,33 +57,13 @@ start_dnsgate() { # validate: true|false; sets PID
 
 start_unbound() { # sets PID
   mkdir -p "$W/unbound"
-  cat > "$W/unbound/unbound.conf" <<CONF
-server:
-  verbosity: 0
-  username: ""
-  chroot: ""
-  directory: "$W/unbound"
-  pidfile: "$W/unbound/unbound.pid"
-  use-syslog: no
-  logfile: ""
-  num-threads: 1
-  interface: 127.0.0.1@$UNBOUND_PORT
-  so-reuseport: no
-  do-ip6: no
-  access-control: 127.0.0.0/8 allow
-  do-not-query-localhost: no
-  module-config: "validator iterator"
+  unbound_forwarder_conf "$W/unbound" "$UNBOUND_PORT" "$W/upstream" "$DOT_PORT" "validator iterator" <<CONF
   trust-anchor-file: "$W/anchors.ds"
-  tls-cert-bundle: "$W/upstream/ca.pem"
   msg-cache-size: 32m
   rrset-cache-size: 64m
   prefetch: no
   qname-minimisation: no
   local-zone: "test." nodefault
-forward-zone:
-  name: "."
-  forward-tls-upstream: yes
-  forward-addr: 127.0.0.1@$DOT_PORT#dot.test
 CONF
   unbound-checkconf "$W/unbound/unbound.conf" >/dev/null
   unbound -c "$W/unbound/unbound.conf" -d -p > "$W/logs/unbound-$round.log" 2>&1 &

@@ -18,7 +18,7 @@ BASE="${PORT_BASE:-39000}"; DOT_PORT=$((BASE + 853)); PLAIN_PORT=$((BASE + 54))
 UNBOUND_PORT=$((BASE + 1)); DNSGATE_PORT=$((BASE + 2)); BLOCKLIST_PORT=$((BASE + 3))
 W="$(mktemp -d /tmp/dnsgate-rpz-bench.XXXXXX)"
 . "$BENCH/peers/lib.sh"
-. "$ROOT/scripts/lib/unbound-rpz.sh"
+. "$ROOT/scripts/lib/unbound-conf.sh"
 PIDS=()
 stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap stop_all EXIT
@@ -42,7 +42,7 @@ PIDS+=("$(cat "$UPPID")")
 UP="$W/upstream"
 
 start_unbound() {
-  unbound_rpz_conf "$W" "$UNBOUND_PORT" "$UP" "$DOT_PORT" <<CONF
+  unbound_forwarder_conf "$W" "$UNBOUND_PORT" "$UP" "$DOT_PORT" "respip iterator" <<CONF
   msg-cache-size: 32m
   rrset-cache-size: 64m
   prefetch: no

@@ -13,7 +13,7 @@ BASE="${PORT_BASE:-39500}"; DOT_PORT=$((BASE + 853)); PLAIN_PORT=$((BASE + 54))
 UNBOUND_PORT=$((BASE + 1)); DNSGATE_PORT=$((BASE + 2))
 W="$(mktemp -d /tmp/dnsgate-rpz-compare.XXXXXX)"
 . "$BENCH/peers/lib.sh"
-. "$ROOT/scripts/lib/unbound-rpz.sh"
+. "$ROOT/scripts/lib/unbound-conf.sh"
 PIDS=()
 stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap stop_all EXIT
@@ -43,7 +43,7 @@ UPPID=$(DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$W
 PIDS+=("$(cat "$UPPID")")
 UP="$W/upstream"
 
-unbound_rpz_conf "$W" "$UNBOUND_PORT" "$UP" "$DOT_PORT" <<CONF
+unbound_forwarder_conf "$W" "$UNBOUND_PORT" "$UP" "$DOT_PORT" "respip iterator" <<CONF
   local-zone: "test." nodefault
   ede: yes
 rpz:
