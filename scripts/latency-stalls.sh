@@ -55,13 +55,10 @@ for round in $(seq 1 "$ROUNDS"); do
   done
   grep -q 'listening on' "$OUT/tcpdump-$round.log" || { echo "tcpdump did not start: $(cat "$OUT/tcpdump-$round.log")" >&2; exit 1; }
   thread_ticks > "$OUT/ticks-before"
-  dnsperf -s 127.0.0.1 -p "$PORT" -m udp -d "$OUT/misses-$round" -l "$SECS" -c 16 -q 256 -T 1 -t 2 -n 1 -Q "$RATE" -v \
-    > "$OUT/dnsperf-$round.log" 2>&1 || true
+  result=$(RATE="$RATE" QFILE="$OUT/misses-$round" LABEL=dnsgate "$BENCH/run.sh" "$PORT" forward-unique "$SECS" | grep '^RESULT')
   thread_ticks > "$OUT/ticks-after"
   kill "$CAPTURE"; wait "$CAPTURE" 2>/dev/null || true; CAPTURE=""
-  echo "round $round: $(awk '/^> / && $2 != "T" && $2 != "I" {print $NF * 1000}' "$OUT/dnsperf-$round.log" | sort -g \
-    | awk '{v[NR] = $1} END {printf "p50 %.3f p99 %.3f p99.9 %.3f max %.1f ms", v[int(NR * .5)], v[int(NR * .99)], v[int(NR * .999)], v[NR]}'), \
-$(grep -c '^\[Timeout\]' "$OUT/dnsperf-$round.log" || true) timed out"
+  echo "round $round: $(grep -oE '(p50_ms|p99_ms|p999_ms|max_ms|lost_pct)=[^ ]+' <<< "$result" | tr '\n' ' ')"
   echo "  CPU ms by thread: $(join "$OUT/ticks-before" "$OUT/ticks-after" | awk '{d = ($3 - $2) * 10; if (d > 0) print d, $1}' \
     | sort -rn | head -6 | awk '{printf "%s %s; ", $2, $1}')"
   echo "  $(python3 "$ROOT/scripts/lib/stalls.py" "$OUT/round-$round.pcap" "$PORT" "$DOT_PORT" "$OUT/dnsgate-gc.log" "${STALL_MS:-1.5}")"
