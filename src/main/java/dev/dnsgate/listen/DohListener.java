@@ -6,6 +6,7 @@ import dev.dnsgate.wire.ClientName;
 import dev.dnsgate.wire.IpLiteral;
 import dev.dnsgate.wire.TtlPatcher;
 import dev.dnsgate.wire.Transport;
+import dev.dnsgate.wire.WireBytes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -204,7 +205,7 @@ final class DohListener implements Listener {
 
   private void answer(HttpServerRequest request, byte[] query, String clientName) {
     // What the pipeline would drop unread is a bad request here: DoH can say so
-    if (query.length < Header.LENGTH || (query[2] & 0x80) != 0) {
+    if (query.length < Header.LENGTH || WireBytes.isResponse(query)) {
       reject(request, 400, "not a DNS query");
       return;
     }

@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import dev.dnsgate.upstream.UpstreamException.Kind;
+import dev.dnsgate.wire.WireBytes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,8 +33,6 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 public final class DohUpstream extends HealthTrackedServer {
 
   static final String DNS_MESSAGE = "application/dns-message";
-  /** The QR bit (a response) in the header's third byte. */
-  private static final int QR_BIT = 0x80;
 
   private final HttpClient client;
   private final SpkiPins pins;
@@ -138,7 +137,7 @@ public final class DohUpstream extends HealthTrackedServer {
     UpstreamAnswer answer = UpstreamAnswer.received(wire);
     if (answer == null) {
       stats.discarded("unparseable");
-    } else if ((wire[2] & QR_BIT) != 0 && query.isAnsweredBy(answer)) {
+    } else if (WireBytes.isResponse(wire) && query.isAnsweredBy(answer)) {
       result.complete(answer);
       return;
     } else {

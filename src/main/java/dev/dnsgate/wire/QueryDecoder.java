@@ -37,8 +37,7 @@ public final class QueryDecoder {
     if (packet.length < Header.LENGTH) {
       return new Decoded.Drop("shorter than a DNS header");
     }
-    int flags = WireBytes.u16(packet, 2);
-    if ((flags & 0x8000) != 0) {
+    if (WireBytes.isResponse(packet)) {
       return new Decoded.Drop("a response, not a query");
     }
     Message query;

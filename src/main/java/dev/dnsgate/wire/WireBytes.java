@@ -11,7 +11,8 @@ public final class WireBytes {
 
   /** Offset of ARCOUNT in the header. */
   private static final int ADDITIONAL_COUNT = 10;
-  /** The TC bit, in the header's third byte. */
+  /** The QR (response) and TC (truncated) bits, in the header's third byte. */
+  private static final int QR = 0x80;
   private static final int TC = 0x02;
 
   private WireBytes() {}
@@ -24,6 +25,11 @@ public final class WireBytes {
   public static void put16(byte[] bytes, int offset, int value) {
     bytes[offset] = (byte) (value >>> 8);
     bytes[offset + 1] = (byte) value;
+  }
+
+  /** Whether the QR bit is set: the message is a response, not a query. */
+  public static boolean isResponse(byte[] message) {
+    return (message[2] & QR) != 0;
   }
 
   /** Whether the TC (truncated) bit is set. */
