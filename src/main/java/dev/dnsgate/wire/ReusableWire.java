@@ -1,6 +1,7 @@
 package dev.dnsgate.wire;
 
 import static dev.dnsgate.wire.WireBytes.u16;
+import static dev.dnsgate.wire.WireBytes.u32;
 
 import java.util.Arrays;
 import org.xbill.DNS.EDNSOption;
@@ -230,9 +231,5 @@ public final class ReusableWire {
         pos += label + 1;
       }
     }
-  }
-
-  private static long u32(byte[] wire, int pos) {
-    return ((long) u16(wire, pos) << 16) | u16(wire, pos + 2);
   }
 }

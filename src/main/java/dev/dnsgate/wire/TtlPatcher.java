@@ -1,6 +1,7 @@
 package dev.dnsgate.wire;
 
 import static dev.dnsgate.wire.WireBytes.u16;
+import static dev.dnsgate.wire.WireBytes.u32;
 
 import java.util.Arrays;
 import org.xbill.DNS.Type;
@@ -80,10 +81,6 @@ public final class TtlPatcher {
       }
       pos += length + 1;
     }
-  }
-
-  private static long u32(byte[] b, int i) {
-    return ((long) u16(b, i) << 16) | u16(b, i + 2);
   }
 
   private static void put32(byte[] b, int i, long v) {

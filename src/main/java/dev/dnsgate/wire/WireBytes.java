@@ -22,6 +22,11 @@ public final class WireBytes {
     return ((bytes[offset] & 0xff) << 8) | (bytes[offset + 1] & 0xff);
   }
 
+  /** The unsigned 32-bit value at {@code offset}, network byte order (a TTL, an SOA field). */
+  public static long u32(byte[] bytes, int offset) {
+    return ((long) u16(bytes, offset) << 16) | u16(bytes, offset + 2);
+  }
+
   public static void put16(byte[] bytes, int offset, int value) {
     bytes[offset] = (byte) (value >>> 8);
     bytes[offset + 1] = (byte) value;

@@ -102,12 +102,8 @@ class ReusableWireTest {
     return ttls;
   }
 
-  static long u32(byte[] wire, int offset) {
-    return ((long) WireBytes.u16(wire, offset) << 16) | WireBytes.u16(wire, offset + 2);
-  }
-
   static List<Long> ttlsAt(byte[] wire, int[] offsets) {
-    return Arrays.stream(offsets).mapToObj(o -> u32(wire, o)).toList();
+    return Arrays.stream(offsets).mapToObj(o -> WireBytes.u32(wire, o)).toList();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -152,8 +148,8 @@ class ReusableWireTest {
       assertEquals(DClass.IN, WireBytes.u16(wire, offset - 2));
       assertEquals(4, WireBytes.u16(wire, offset + 4), "RDLENGTH of an A record follows");
     }
-    assertEquals(0x01020304L, u32(wire, offsets[0]));
-    assertEquals(0x7fffffffL, u32(wire, offsets[1]));
+    assertEquals(0x01020304L, WireBytes.u32(wire, offsets[0]));
+    assertEquals(0x7fffffffL, WireBytes.u32(wire, offsets[1]));
   }
 
   static Stream<Arguments> unknownTypes() throws Exception {
