@@ -6,6 +6,7 @@
 # Env: ROUNDS=2 SECS=10 RATE=2000 SCENARIOS="cache-hit forward-unique local tcp-forward blocked-1m"
 #      LATENCY=1 (adds forward-unique and cache-hit at RATE qps), PROXY_EXTRA_OPTS, JVM_OPTS,
 #      A_JVM_OPTS / B_JVM_OPTS (one side's JVM options; A_DIR may equal B_DIR to compare options only),
+#      A_ENV / B_ENV (one side's extra environment for bench-proxy.sh, e.g. "JAVA=/path/bin/java AOT_CACHE=/path/app.aot"),
 #      FLOOD=1 (adds the random-subdomain flood with a 200 qps client of cached names: scripts/lib/flood.sh),
 #      NICE=-15 (priority of everything started here; takes effect with kernel.sched_autogroup_enabled=0)
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dig.
@@ -33,9 +34,10 @@ trap cleanup EXIT
 echo "# ab.sh $(date -u +%FT%TZ) A=$A ($(git -C "$A" rev-parse --short HEAD)) B=$B ($(git -C "$B" rev-parse --short HEAD)) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
-    dir=$A; opts=${A_JVM_OPTS:-${JVM_OPTS:-}}
-    [ "$side" = B ] && dir=$B && opts=${B_JVM_OPTS:-${JVM_OPTS:-}}
-    dnsgate_start "$dir" "$PORT" "$OUT/proxy-$side-$round.log" env JVM_OPTS="$opts" nice -n "${NICE:--15}"
+    dir=$A; opts=${A_JVM_OPTS:-${JVM_OPTS:-}}; extra=${A_ENV:-}
+    [ "$side" = B ] && dir=$B && opts=${B_JVM_OPTS:-${JVM_OPTS:-}} && extra=${B_ENV:-}
+    # shellcheck disable=SC2086 # A_ENV / B_ENV are NAME=value words
+    dnsgate_start "$dir" "$PORT" "$OUT/proxy-$side-$round.log" env JVM_OPTS="$opts" $extra nice -n "${NICE:--15}"
     PROXY=$SERVER
     t0=$(date +%s.%N)
     dnsgate_ready "$PORT" 0.1 900 || true

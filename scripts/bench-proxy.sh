@@ -29,9 +29,16 @@ if [ -n "${DOH_PORT_CLIENT:-}" ]; then
 fi
 # From the app's folder: the AppCDS archive (./mvnw package makes it) names the jar relative to it.
 cd "$ROOT/target/quarkus-app"
+# JAVA chooses another JVM (e.g. a newer JDK's bin/java); the archive is then the one ./mvnw made for
+# the build JDK, which another JVM would reject, so it is left out. AOT_CACHE (JDK 25 or later) names
+# an AOT cache that scripts/lib/aot-train.sh wrote from this folder for `-jar quarkus-run.jar`.
 CDS_OPTS=()
-[ -f app-cds.jsa ] && CDS_OPTS=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
-exec java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} "${CDS_OPTS[@]}" \
+if [ -n "${AOT_CACHE:-}" ]; then
+  CDS_OPTS=(-XX:AOTCache="$AOT_CACHE")
+elif [ -f app-cds.jsa ] && [ -z "${JAVA:-}" ]; then
+  CDS_OPTS=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
+fi
+exec "${JAVA:-java}" ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} "${CDS_OPTS[@]}" \
   -Ddnsgate.listen.port="$PORT" \
   -Ddnsgate.upstream.servers="$UPSTREAM_ADDR#$UPSTREAM_NAME" -Ddnsgate.upstream.ca-file="$UPSTREAM_CA" \
   -Ddnsgate.rules.dir="$RULES" -Dquarkus.http.port=0 "${ENC_OPTS[@]}" ${PROXY_EXTRA_OPTS:-} \

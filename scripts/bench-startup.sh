@@ -10,7 +10,9 @@
 # Usage: scripts/bench-startup.sh DIR [DIR...]   (each a dnsgate checkout with target/quarkus-app built)
 # Env: ROUNDS=2 SECS=15 PEERS="dnsdist:cache dnsdist:blocklist unbound:cache unbound:blocklist" (PEERS= for none)
 #      JVM_OPTS / PROXY_EXTRA_OPTS (passed to bench-proxy.sh), AB_DOT_PORT=38853 AB_PLAIN_PORT=38054 AB_PORT=38153,
-#      NICE=-15 (priority of everything started here, as scripts/ab.sh)
+#      NICE=-15 (priority of everything started here, as scripts/ab.sh),
+#      ENV_1, ENV_2, ... (extra environment for the first, second, ... DIR's bench-proxy.sh, e.g.
+#      "JAVA=/path/bin/java AOT_CACHE=/path/app.aot"; the same DIR may be given twice with different ones)
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dnsdist, dig, bc.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,12 +36,17 @@ cleanup() {
 trap cleanup EXIT
 qps() { sed -n 's/.* qps=\([0-9]*\).*/\1/p'; }
 echo "# bench-startup.sh $(date -u +%FT%TZ) SECS=$SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
+for i in "${!DIRS[@]}"; do
+  extra_var="ENV_$((i + 1))"; [ -n "${!extra_var:-}" ] && echo "# $extra_var: ${!extra_var}" | tee -a "$RES"
+done
 for round in $(seq 1 "$ROUNDS"); do
-  for dir in "${DIRS[@]}"; do
-    label="$(basename "$dir")@$(git -C "$dir" rev-parse --short HEAD 2>/dev/null || echo -)"
-    log="$OUT/proxy-$(basename "$dir")-$round.log"
+  for i in "${!DIRS[@]}"; do
+    dir=${DIRS[$i]}; extra_var="ENV_$((i + 1))"; extra=${!extra_var:-}
+    label="$(basename "$dir")@$(git -C "$dir" rev-parse --short HEAD 2>/dev/null || echo -)${extra:+/ENV_$((i + 1))}"
+    log="$OUT/proxy-$(basename "$dir")-$((i + 1))-$round.log"
     t0=$(date +%s.%N)
-    dnsgate_start "$dir" "$PORT" "$log" "${N[@]}"
+    # shellcheck disable=SC2086 # ENV_n are NAME=value words
+    dnsgate_start "$dir" "$PORT" "$log" env $extra "${N[@]}"
     ready=timeout
     if dnsgate_ready "$PORT" 0.05 1200 "${N[@]}"; then
       ready=$(printf %.2f "$(echo "$(date +%s.%N) - $t0" | bc)")

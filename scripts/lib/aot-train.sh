@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Writes an AOT cache (JDK 25 or later: JEP 483 classes loaded and linked, JEP 515 method profiles)
+# for dnsgate from a training run: the jar starts with a small block list and local hosts rule (so
+# that their loaders are in the cache), runs its own warm-up (made-up
+# queries over loopback TLS through the forwarding code, dev.dnsgate.warmup) and is stopped once the
+# warm-up is done; the JVM then assembles the cache. A later start with -XX:AOTCache=OUT loads the
+# framework's classes ready-made and compiles the query path with the training's profiles at once.
+# The cache fits only the same JVM, the same jar path as given here (run from the same folder) and
+# the same heap and collector flags; a JVM that finds it does not fit ignores it and says so.
+# Usage: scripts/lib/aot-train.sh JAVA OUT.aot JAR [JVM_OPTION...]
+#        (from the folder the production run starts in; JAR exactly as that run names it)
+# Env: AOT_TRAIN_SECS=5 (warm-up length)
+set -euo pipefail
+JAVA=${1:?usage: aot-train.sh JAVA OUT.aot JAR [JVM_OPTION...]}; OUT=${2:?}; JAR=${3:?}; shift 3
+rules=$(mktemp -d /tmp/dnsgate-aot-rules.XXXXXX)
+log="$OUT.train.log"
+trap 'rm -rf "$rules"' EXIT
+printf 'ads.aot-training.invalid\ntracker.aot-training.invalid\n' > "$rules/block.txt"
+printf '192.0.2.1 host.aot-training.invalid\n' > "$rules/hosts"
+cat > "$rules/training.yaml" <<YAML
+rules:
+  - name: training-local
+    action: local
+    hosts: $rules/hosts
+  - name: training-block
+    match:
+      list: $rules/block.txt
+    action: block
+YAML
+rm -f "$OUT"
+"$JAVA" -XX:AOTCacheOutput="$OUT" "$@" -Ddnsgate.rules.dir="$rules" \
+  -Ddnsgate.warm-up.duration="${AOT_TRAIN_SECS:-5}s" -Ddnsgate.listen.port=0 \
+  -Dquarkus.http.port=0 -Ddnsgate.upstream.servers=127.0.0.1:1#aot-training.invalid \
+  -jar "$JAR" > "$log" 2>&1 &
+pid=$!
+# the warm-up logs one line when it ends; stopping the JVM then is what makes it write the cache
+for _ in $(seq 1 600); do
+  grep -q 'warm-up: ' "$log" && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+if ! grep -q 'warm-up: ' "$log"; then
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  echo "aot-train.sh: the training run did not finish its warm-up (log: $log)" >&2; exit 1
+fi
+kill "$pid"; wait "$pid" || true
+grep -q 'AOTCache creation is complete' "$log" && [ -s "$OUT" ] \
+  || { echo "aot-train.sh: no AOT cache written (log: $log)" >&2; exit 1; }
