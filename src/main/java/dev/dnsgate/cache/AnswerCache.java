@@ -133,7 +133,9 @@ public final class AnswerCache {
   public CacheEntry put(CacheKey key, UpstreamAnswer answer) {
     ReusableWire.Reusable reusable = answer.reusable();
     if (reusable == null) {
-      return put(key, answer.message(), answer.wire(), answer.validation());
+      return answer.walkFailed()
+          ? putEncoded(key, answer.message(), answer.validation())
+          : put(key, answer.message(), answer.wire(), answer.validation());
     }
     byte[] received = answer.wire();
     long ttl = policy.ttlSeconds(received, reusable);
@@ -155,6 +157,17 @@ public final class AnswerCache {
     if (reusable != null) {
       return storeAsReceived(key, received, reusable, ttl, validation);
     }
+    return storeEncoded(key, answer, ttl, validation);
+  }
+
+  /** As {@link #put(CacheKey, Message, byte[], Validation)}, for bytes the walk could not vouch for. */
+  private CacheEntry putEncoded(CacheKey key, Message answer, Validation validation) {
+    long ttl = policy.ttlSeconds(answer);
+    return ttl <= 0 ? null : storeEncoded(key, answer, ttl, validation);
+  }
+
+  /** Keeps the answer as dnsjava encodes it again, without its hop-by-hop options. */
+  private CacheEntry storeEncoded(CacheKey key, Message answer, long ttl, Validation validation) {
     byte[] wire;
     try {
       wire = withoutHopByHopOptions(answer).toWire();

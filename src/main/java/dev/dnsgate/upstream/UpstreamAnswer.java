@@ -19,6 +19,7 @@ public final class UpstreamAnswer {
 
   private final byte[] wire;
   private final ReusableWire.Reusable reusable;
+  private final boolean walkFailed;
   private final Validation validation;
   private volatile Message message;
 
@@ -33,13 +34,15 @@ public final class UpstreamAnswer {
    * @param validation what DNSSEC validation found, {@link Validation#UNCHECKED} without it
    */
   public UpstreamAnswer(Message message, byte[] wire, Validation validation) {
-    this(message, wire, null, validation);
+    this(message, wire, null, false, validation);
   }
 
-  private UpstreamAnswer(Message message, byte[] wire, ReusableWire.Reusable reusable, Validation validation) {
+  private UpstreamAnswer(
+      Message message, byte[] wire, ReusableWire.Reusable reusable, boolean walkFailed, Validation validation) {
     this.message = message;
     this.wire = wire;
     this.reusable = reusable;
+    this.walkFailed = walkFailed;
     this.validation = validation;
   }
 
@@ -50,10 +53,10 @@ public final class UpstreamAnswer {
   public static UpstreamAnswer received(byte[] wire) {
     ReusableWire.Reusable reusable = ReusableWire.check(wire);
     if (reusable != null) {
-      return new UpstreamAnswer(null, wire, reusable, Validation.UNCHECKED);
+      return new UpstreamAnswer(null, wire, reusable, false, Validation.UNCHECKED);
     }
     try {
-      return new UpstreamAnswer(new Message(wire), wire);
+      return new UpstreamAnswer(new Message(wire), wire, null, true, Validation.UNCHECKED);
     } catch (IOException | RuntimeException e) {
       return null; // dnsjava throws unchecked exceptions too (an RRSIG whose original TTL is over 2^31-1)
     }
@@ -84,6 +87,14 @@ public final class UpstreamAnswer {
   /** What the walk over the bytes found, when they were vouched for before parsing; else null. */
   public ReusableWire.Reusable reusable() {
     return reusable;
+  }
+
+  /**
+   * True when ReusableWire already walked these bytes and could not vouch for them (e.g. a record type
+   * it does not know): walking them again, as the cache would, finds the same.
+   */
+  public boolean walkFailed() {
+    return walkFailed;
   }
 
   /** The server's edns-tcp-keepalive timeout in units of 100 ms (RFC 7828), -1 when it sent none. */

@@ -23,6 +23,7 @@ import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.GenericEDNSOption;
+import org.xbill.DNS.HINFORecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -243,6 +244,26 @@ class AnswerCacheTest {
     cache.cleanUp();
 
     assertTrue(cache.size() <= 10, "size " + cache.size());
+  }
+
+  @Test
+  void answerTheWalkCannotVouchForIsCachedAsReencodedWithItsTtlCountedDown() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    Message upstream = answer(Rcode.NOERROR, 300);
+    upstream.addRecord(new HINFORecord(NAME, DClass.IN, 300, "x86", "linux"), Section.ANSWER);
+    UpstreamAnswer received = UpstreamAnswer.received(upstream.toWire());
+    assertTrue(received.walkFailed(), "HINFO is not a record shape the walk knows");
+
+    assertNotNull(cache.put(KEY, received));
+    advance(100);
+
+    Message served = cache.fresh(KEY).message();
+    assertEquals(2, served.getSection(Section.ANSWER).size());
+    for (Record r : served.getSection(Section.ANSWER)) {
+      assertEquals(200, r.getTTL(), r.toString());
+    }
+    assertEquals(upstream.getSection(Section.ANSWER).get(1).rdataToString(),
+        served.getSection(Section.ANSWER).get(1).rdataToString());
   }
 
   static final ResponseShaper SHAPER = new ResponseShaper(1232);
