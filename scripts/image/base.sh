@@ -5,13 +5,18 @@
 # (no root, no chroot), a Java trust store of Debian's ca-certificates, /etc/passwd with the service
 # user 10053, and /tmp with mode 1777. build.sh puts the application on it with Jib; the Dockerfile
 # runs this script in its first stage and copies target/image-base/rootfs.
-# Usage: scripts/image/base.sh     (JAVA_HOME chooses the JDK; default: the one of `java` on PATH)
+# The image's JVM options (pom.xml, image profile) are JDK 25's: a JDK 25 runtime with an AOT cache
+# (JEP 483/515) that build.sh trains on the image's own layout.
+# Usage: scripts/image/base.sh     (JAVA_HOME chooses the JDK; default: the newest JDK 25 or later
+#        under /usr/lib/jvm, else the one of `java` on PATH)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 fail() { echo "image base: $*" >&2; exit 1; }
 
 # What dnsgate (java.net.http: block-list downloads; jdk.net: TCP_QUICKACK upstream), Quarkus, Vert.x, Micrometer and TLS use: jdeps
-# over target/quarkus-app, less the java.desktop and java.compiler references of classes never loaded.
+# over target/quarkus-app (JDK 17's and 25's find the same), less the java.desktop and java.compiler
+# references of classes never loaded. jdk.crypto.ec is empty from JDK 22 on (its classes are in
+# java.base), but JDK 17 runtimes need it.
 MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.net,jdk.unsupported,jdk.zipfs
 # The libraries libjvm.so and the JDK's own native libraries link (ldd), the CA list, and
 # base-files for /etc/os-release (which, with the package records below, lets scanners see them).
@@ -19,15 +24,40 @@ PACKAGES=(base-files libc6 libgcc-s1 libstdc++6 zlib1g ca-certificates)
 SERVICE_ID=10053
 EPOCH=1   # every timestamp in the layer: 1970-01-01T00:00:01Z, as Jib does for the layers above it
 
+major_of() {  # major_of JDK: its feature version (17, 25...) from its release file, or 0
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | grep . || echo 0
+}
 if [ -n "${JAVA_HOME:-}" ]; then
   JDK=$JAVA_HOME
-elif command -v java >/dev/null; then
-  JDK=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 else
-  fail "no JDK found: apt-get install openjdk-17-jdk-headless, or set JAVA_HOME to a JDK"
+  # the newest JDK 25 or later with jlink under /usr/lib/jvm (Debian's and Adoptium's packages put
+  # theirs there), each once however many links name it
+  JDK=""; best=0
+  for dir in /usr/lib/jvm/*/; do
+    dir=$(readlink -f "$dir")
+    major=$(major_of "$dir")
+    if [ -x "$dir/bin/jlink" ] && [ "$major" -ge 25 ] && [ "$major" -gt "$best" ]; then JDK=$dir; best=$major; fi
+  done
+  if [ -n "$JDK" ]; then
+    echo "image base: JAVA_HOME is unset: using JDK $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JDK/release") in $JDK (the newest JDK 25 or later under /usr/lib/jvm)"
+  elif command -v java >/dev/null; then
+    JDK=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    echo "image base: JAVA_HOME is unset and no JDK 25 or later is under /usr/lib/jvm: using $JDK (java on PATH, JDK $(major_of "$JDK")); the image's JVM options and AOT cache need JDK 25"
+  else
+    fail "no JDK found: install a JDK 25 (Temurin 25), or set JAVA_HOME to a JDK"
+  fi
 fi
-[ -x "$JDK/bin/jlink" ] || fail "no jlink in $JDK/bin: set JAVA_HOME to a full JDK (apt-get install openjdk-17-jdk-headless)"
-[ -d "$JDK/jmods" ] || fail "no jmods folder in $JDK, which jlink needs: apt-get install openjdk-17-jdk-headless, or set JAVA_HOME to a JDK that has jmods/"
+JDK_MAJOR=$(major_of "$JDK")
+[ -x "$JDK/bin/jlink" ] || fail "no jlink in $JDK/bin: set JAVA_HOME to a full JDK, not a JRE"
+# jlink links from the JDK's jmods/ or, in a JDK 24+ built for it (JEP 493, as Temurin's 25 is),
+# from the JDK's own run-time image; a JDK with neither (a JRE-like or stripped JDK) cannot.
+if [ -d "$JDK/jmods" ]; then
+  link_source="$JDK/jmods"
+elif "$JDK/bin/jlink" -J-Duser.language=en --help 2>/dev/null | grep -q 'Linking from run-time image enabled'; then
+  link_source="the run-time image of $JDK (JEP 493)"
+else
+  fail "$JDK has no jmods folder and its jlink cannot link from its run-time image (JEP 493: JDK 24 or later built with --enable-linkable-runtime, as Temurin's are): use such a JDK (Temurin 25), or one with jmods/ (Debian: openjdk-17-jdk-headless)"
+fi
 for tool in apt-get dpkg dpkg-deb sha256sum tar; do
   command -v "$tool" >/dev/null || fail "$tool not found: the libraries come from Debian packages, so this runs on Debian or Ubuntu (apt and dpkg)"
 done
@@ -76,14 +106,24 @@ done
 
 # 3. the Java runtime, trusting the certificates of Debian's ca-certificates (as Debian's JDK does)
 # (--strip-java-debug-attributes, not --strip-debug: that also strips native symbols with objcopy,
-# which a machine with only a JDK lacks, and Debian's JDK ships its libraries stripped already)
-# --generate-cds-archive: the JDK's own class-data archive, which a jlink runtime lacks otherwise;
-# with it the framework starts ~20 % sooner (BENCHMARKS.md, Start-up). Only the compressed-oops
-# one is kept: the heap is far below 32 GB.
-"$JDK/bin/jlink" --add-modules "$MODULES" --strip-java-debug-attributes --no-header-files \
-  --no-man-pages --compress=2 --generate-cds-archive --output "$ROOT/opt/java" > "$WORK/jlink.log" 2>&1 \
-  || fail "jlink in $JDK failed: $(head -c 300 "$WORK/jlink.log" | tr '\n' ' ')"
+# which a machine with only a JDK lacks; Debian's JDK ships its libraries stripped already, and
+# Temurin's keep only the symbol tables that crash reports name functions with)
+# Before JDK 25, --generate-cds-archive: the JDK's own class-data archive, which a jlink runtime
+# lacks otherwise; with it the framework starts ~20 % sooner (BENCHMARKS.md, Start-up); only the
+# compressed-oops one is kept, the heap being far below 32 GB. From JDK 25 on, none: the image's
+# AOT cache (build.sh) holds the JDK's classes as well as the application's, and jlink's archive,
+# made for the default object-header layout, would not even map under the image's
+# -XX:+UseCompactObjectHeaders: 14 MB for nothing. (An image that build.sh could not train a cache
+# for starts without any archive, and says so.)
+jlink_options=(--add-modules "$MODULES" --strip-java-debug-attributes --no-header-files --no-man-pages)
+if [ "$JDK_MAJOR" -ge 21 ]; then jlink_options+=(--compress=zip-6); else jlink_options+=(--compress=2); fi   # the same, named anew in 21
+[ "$JDK_MAJOR" -ge 25 ] || jlink_options+=(--generate-cds-archive)
+"$JDK/bin/jlink" "${jlink_options[@]}" --output "$ROOT/opt/java" > "$WORK/jlink.log" 2>&1 \
+  || fail "jlink in $JDK (from $link_source) failed: $(head -c 300 "$WORK/jlink.log" | tr '\n' ' ')"
 rm -f "$ROOT/opt/java/lib/server/classes_nocoops.jsa"
+# a JDK linked from its run-time image copies its trust store, which may be the host's; never
+# write through a link
+rm -f "$ROOT/opt/java/lib/security/cacerts"
 certs=("$WORK"/pkgs/usr/share/ca-certificates/mozilla/*.crt)
 [ -f "${certs[0]}" ] || fail "no certificates in the ca-certificates package: delete target/image-base and retry"
 cat "${certs[@]}" > "$WORK/ca-bundle.pem"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Tests the built image, target/dnsgate-image.tar, from the tarball alone: it does not trust the
 # build. 1) Has skopeo (podman's loader) copy it, reads the manifest and config (layer digests, a
-# non-root user, entrypoint, ports, working directory, environment, labels) and checks that the
-# Dockerfile, the Kubernetes manifests and the systemd unit say the same. 2) Unpacks the layers
+# non-root user, entrypoint, ports, working directory, environment, labels, a JDK 25 runtime and
+# the AOT cache its JVM options name) and checks that the Dockerfile, the Kubernetes manifests and
+# the systemd unit say the same. 2) Unpacks the layers
 # into a folder, adds what a container runtime adds (/proc, /dev/null, zero, random, urandom,
 # /etc/hosts, a mounted CA file) and starts the image's own entrypoint there with the config's Env,
 # as the image's user, in new mount and PID namespaces (unshare --root --setuid --setgid), its root
-# read-only and /tmp a tmpfs as in the Kubernetes manifests, on high ports. A local unbound serves
+# read-only and /tmp a tmpfs as in the Kubernetes manifests, on high ports: first with
+# -XX:AOTMode=on, which refuses to start on an AOT cache that does not fit the runtime or the JVM
+# options, and a log of where each class came from (the application's must come from the cache),
+# then as the image is, reporting its start-up line. A local unbound serves
 # DNS over TLS with the project's test PKI (scripts/lib/test-upstream.sh); real dig/kdig queries
 # over UDP and TCP must get the shipped split-horizon rule's answer and the upstream's, and health
 # and metrics must say so. Step 2 needs root and namespaces; without them it is skipped with the
@@ -119,6 +123,27 @@ check "/etc/os-release and a package record of libc6 for scanners" \
 check "the Java trust store holds Debian's CA certificates" \
   bash -c "keytool -list -keystore '$ROOTFS/opt/java/lib/security/cacerts' -storepass changeit | grep -Eq 'contains (1[0-9][0-9]) entries'"
 
+# The runtime is JDK 25, and the JVM options name an AOT cache that the image holds, readable by
+# its user, trained on the very files of quarkus-app (whether the JVM takes it is for the run step;
+# JDK 25.0.3 does not compare the class path's jars with the cache itself: JDK-8377932)
+jvm_options=$(env_of JDK_JAVA_OPTIONS)
+aot=$(tr ' ' '\n' <<< "$jvm_options" | sed -n 's/^-XX:AOTCache=//p' | tail -1)
+runtime_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$ROOTFS$(dirname "$(dirname "${entrypoint[0]:-/missing/bin/java}")")/release" 2>/dev/null)
+check "the runtime is JDK 25 or later (${runtime_version:-none})" test "${runtime_version%%.*}" -ge 25
+if [ -n "$aot" ] && [ -f "$ROOTFS$aot" ]; then
+  echo "     AOT cache $aot: $(($(stat -c %s "$ROOTFS$aot") / 1048576)) MB"
+fi
+check "JVM options name an AOT cache (-XX:AOTCache=${aot:-none}) that the image holds, readable by all" \
+  bash -c "[ -n '$aot' ] && [ -f '$ROOTFS$aot' ] && [ \$((0\$(stat -c %a '$ROOTFS$aot') & 4)) -ne 0 ]"
+if [ -n "$aot" ]; then
+  check "AOT cache: trained on quarkus-app as the image has it (every file and its bytes, as listed in $(basename "$aot").trained.sha256)" \
+    bash -c "cd '$ROOTFS$(dirname "$jar")' && sha256sum -c --quiet '$ROOTFS$aot.trained.sha256' \
+      && [ \"\$(find . -type f ! -name '*.aot*' -printf '%P\n' | LC_ALL=C sort)\" = \"\$(sed 's/^[0-9a-f]*  //' '$ROOTFS$aot.trained.sha256')\" ]"
+fi
+# the options without the cache: what trains it; without what only JDK 25 knows: what JDK 17 runs
+training_options=$(tr ' ' '\n' <<< "$jvm_options" | grep -v '^-XX:AOTCache=' | paste -sd' ')
+jdk17_options=$(tr ' ' '\n' <<< "$training_options" | grep -vx -e '-XX:+UseCompactObjectHeaders' | paste -sd' ')
+
 # The Dockerfile builds the same image for those with a Docker engine.
 df_json() { sed -n "s/^$1 //p" Dockerfile; }
 check "Dockerfile: same user" test "$(df_json USER)" = "$user"
@@ -126,13 +151,16 @@ check "Dockerfile: same entrypoint" test "$(df_json ENTRYPOINT | jq -c .)" = "$(
 check "Dockerfile: same ports" test "$(df_json EXPOSE | tr ' ' '\n' | sort | paste -sd' ')" = "53/tcp 53/udp 8053/tcp"
 check "Dockerfile: same working directory" test "$(df_json WORKDIR)" = "$workdir"
 check "Dockerfile: same environment" test "$(sed -n 's/^ENV \([A-Z_]*\)="\(.*\)"$/\1=\2/p' Dockerfile | sort)" = "$(cfg '.config.Env[]' | sort)"
+read -r -a df_training <<< "$(sed -n 's:.*/src/scripts/lib/aot-train\.sh \([^\\&]*\).*:\1:p' Dockerfile | head -1)"
+check "Dockerfile: trains the AOT cache with the entrypoint's java and jar and the other JVM options, into -XX:AOTCache" \
+  test "${df_training[0]:-} ${df_training[1]:-} ${df_training[2]:-}|${df_training[*]:3}" = "${entrypoint[0]:-} $aot $jar|$training_options"
 # The Kubernetes manifests run this image as its user with its rules folder; systemd runs the same jar.
 for manifest in deploy/kubernetes/*.yaml; do
   check "$manifest: image $tag" grep -q "^ *image: $tag$" "$manifest"
   check "$manifest: runAsUser $uid, rules at /rules" bash -c "grep -q '^ *runAsUser: $uid$' '$manifest' && grep -q '^ *mountPath: /rules$' '$manifest'"
 done
-check "deploy/systemd/dnsgate.service: the image's jar path and JVM options" bash -c \
-  "grep -q ' -jar $jar' deploy/systemd/dnsgate.service && grep -qx 'Environment=\"JDK_JAVA_OPTIONS=$(env_of JDK_JAVA_OPTIONS)\"' deploy/systemd/dnsgate.service"
+check "deploy/systemd/dnsgate.service: the image's jar path and JVM options, less JDK 25's (the host's java may be 17)" bash -c \
+  "grep -q ' -jar $jar' deploy/systemd/dnsgate.service && grep -qx 'Environment=\"JDK_JAVA_OPTIONS=$jdk17_options\"' deploy/systemd/dnsgate.service"
 
 # ---- 2. run the image's entrypoint as its user ------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then
@@ -169,14 +197,68 @@ run_env=("${image_env[@]}"   # then what `docker run -e` would add:
 # unshare makes a private mount namespace for that and execs (same PID) the inner one, which forks
 # the entrypoint in new mount and PID namespaces.
 UNSHARE=$(command -v unshare)
-# shellcheck disable=SC2016  # $1 and $@ are the inner shell's
-"$UNSHARE" -m -- /bin/sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" \
-    && mount -t tmpfs -o mode=1777,size=64m tmpfs "$1/tmp" && shift && exec "$@"' sh "$ROOTFS" \
-  env -i "${run_env[@]}" "$UNSHARE" -p -f --kill-child --mount-proc=/proc \
-  --root="$ROOTFS" --wd="$workdir" --setgid "$gid" --setuid "$uid" -- "${entrypoint[@]}" \
-  > "$WORK/dnsgate.log" 2>&1 &
-UNSHARE_PID=$!; PIDS+=("$UNSHARE_PID")
+start_image() {  # start_image LOG [NAME=VALUE...]: the entrypoint in the background, the environment
+                 # the image's, run_env's and these; sets UNSHARE_PID
+  local log=$1; shift
+  # shellcheck disable=SC2016  # $1 and $@ are the inner shell's
+  "$UNSHARE" -m -- /bin/sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" \
+      && mount -t tmpfs -o mode=1777,size=64m tmpfs "$1/tmp" && shift && exec "$@"' sh "$ROOTFS" \
+    env -i "${run_env[@]}" "$@" "$UNSHARE" -p -f --kill-child --mount-proc=/proc \
+    --root="$ROOTFS" --wd="$workdir" --setgid "$gid" --setuid "$uid" -- "${entrypoint[@]}" \
+    > "$log" 2>&1 &
+  UNSHARE_PID=$!; PIDS+=("$UNSHARE_PID")
+}
+stop_image() {  # stop_image: SIGTERM to the JVM, then wait up to 15 s for it; fails if it stays
+  local java_pid
+  java_pid=$(pgrep -P "$UNSHARE_PID" | head -1)
+  [ -z "$java_pid" ] || kill -TERM "$java_pid"
+  for _ in $(seq 1 75); do kill -0 "$UNSHARE_PID" 2>/dev/null || return 0; sleep 0.2; done
+  return 1
+}
 
+# The AOT cache, run as the image's user on its read-only root, with -XX:AOTMode=on: the JVM refuses
+# to start when the cache does not fit its build or its options (nor, once JDK-8377932 is fixed,
+# the class path: quarkus-run.jar and the lib/boot jars of its manifest, by size and time), and
+# logs each class it loads with its source. The classes of quarkus-app's other jars (dnsgate's,
+# the framework's, the libraries'), which Quarkus's own class loader defines, come from the cache
+# only while their bytes are those it was trained on. Ports 0: this run only starts, and stops.
+if [ -n "$aot" ]; then
+  start_image "$WORK/aot.log" "JDK_JAVA_OPTIONS=$jvm_options -XX:AOTMode=on -Xlog:class+load=info" \
+    DNSGATE_LISTEN_PORT=0 QUARKUS_HTTP_PORT=0
+  for _ in $(seq 1 300); do
+    grep -q 'start-up: listening' "$WORK/aot.log" && break
+    kill -0 "$UNSHARE_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  if grep -q 'start-up: listening' "$WORK/aot.log"; then
+    ok "AOT cache: the image's JVM starts on it with -XX:AOTMode=on (it fits the runtime and the options)"
+  else
+    bad "AOT cache: the image's JVM starts on it with -XX:AOTMode=on" \
+      "$(grep -v '\[class,load\]' "$WORK/aot.log" | grep -i -m3 -e aot -e error -e unable | tr '\n' ' ')"
+  fi
+  stop_image || true
+  # named classes only (not lambdas, hidden classes, proxies) and not the JDK's, by name
+  read -r own_cached own_all other_cached other_all all_cached all_loaded < <(awk '
+    /\[class,load\] / {
+      name = $2; source = $0; sub(/.* source: /, "", source); loaded++
+      if (source == "shared objects file") cached++
+      if (name ~ /\$\$Lambda|\/0x/ || source ~ /^(__|jrt:)/ || name ~ /^(java|javax|jdk|sun|com\.sun)\./) next
+      if (source != "shared objects file" && source !~ /^file:\/opt\/dnsgate\//) next
+      hit = source == "shared objects file"
+      if (name ~ /^dev\.dnsgate\./) { own++; own_hit += hit } else { other++; other_hit += hit }
+    }
+    END { print own_hit + 0, own + 0, other_hit + 0, other + 0, cached + 0, loaded + 0 }' "$WORK/aot.log")
+  echo "     AOT cache: $all_cached of $all_loaded classes loaded at start came from it; dnsgate's $own_cached of $own_all, the framework's and libraries' $other_cached of $other_all"
+  check "AOT cache: 9 in 10 of dnsgate's classes come from it (a stale cache: none)" \
+    test "$own_all" -gt 100 -a $((own_cached * 10)) -ge $((own_all * 9))
+  check "AOT cache: 9 in 10 of the framework's and libraries' classes come from it" \
+    test "$other_all" -gt 1000 -a $((other_cached * 10)) -ge $((other_all * 9))
+else
+  bad "AOT cache: the image's JVM options name none" "built without one? (scripts/image/build.sh says why)"
+fi
+
+# The image as it is
+start_image "$WORK/dnsgate.log"
 ready=false
 for _ in $(seq 1 300); do
   if curl -sf "http://127.0.0.1:$HTTP_PORT/q/health/ready" > /dev/null 2>&1; then ready=true; break; fi
@@ -185,6 +267,7 @@ for _ in $(seq 1 300); do
 done
 check "the entrypoint starts and reports ready" $ready
 if ! $ready; then echo "--- dnsgate log"; tail -20 "$WORK/dnsgate.log"; finish; fi
+echo "     $(grep -o 'start-up: listening.*' "$WORK/dnsgate.log" || echo 'no start-up line in the log')"
 JAVA_PID=$(pgrep -P "$UNSHARE_PID" | head -1)
 ids=$(grep -E '^(Uid|Gid|Groups|CapEff):' "/proc/$JAVA_PID/status" | tr -s '\t ' ' ' | sed 's/ $//' | paste -sd'|')
 same "runs as uid $uid and gid $gid, no other groups, no capabilities" \
@@ -212,9 +295,6 @@ check "metrics: the upstream is up" awk -v n="$(metric dnsgate_upstream_up)" 'BE
 check "log: TLS by BoringSSL, no fall-back to the JDK's (netty-tcnative loads in the trimmed runtime)" bash -c "! grep -q 'native library cannot load' '$WORK/dnsgate.log'"
 check "log: no ERROR and no missing class (trimmed runtime)" bash -c "! grep -E ' ERROR |NoClassDefFoundError|ClassNotFoundException' '$WORK/dnsgate.log'"
 
-kill -TERM "$JAVA_PID"
-stopped=false
-for _ in $(seq 1 75); do kill -0 "$UNSHARE_PID" 2>/dev/null || { stopped=true; break; }; sleep 0.2; done
-check "SIGTERM: stops within 15 s" $stopped
+check "SIGTERM: stops within 15 s" stop_image
 [ "$failed" -eq 0 ] || { echo "--- dnsgate log"; tail -20 "$WORK/dnsgate.log"; }
 finish
