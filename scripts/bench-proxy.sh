@@ -34,6 +34,11 @@ cd "$ROOT/target/quarkus-app"
 # an AOT cache that scripts/lib/aot-train.sh wrote from this folder for `-jar quarkus-run.jar`.
 CDS_OPTS=()
 if [ -n "${AOT_CACHE:-}" ]; then
+  # JDK 25.0.3 does not check the jars against such a cache (JDK-8377932): an older one would load
+  # the classes of an older build without a word
+  if [ -n "$(find . -type f -newer "$AOT_CACHE" ! -name app-cds.jsa -print -quit)" ]; then
+    echo "bench-proxy.sh: $AOT_CACHE is older than target/quarkus-app: train it again (scripts/lib/aot-train.sh)" >&2; exit 1
+  fi
   CDS_OPTS=(-XX:AOTCache="$AOT_CACHE")
 elif [ -f app-cds.jsa ] && [ -z "${JAVA:-}" ]; then
   CDS_OPTS=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)

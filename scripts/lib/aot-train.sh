@@ -6,7 +6,9 @@
 # warm-up is done; the JVM then assembles the cache. A later start with -XX:AOTCache=OUT loads the
 # framework's classes ready-made and compiles the query path with the training's profiles at once.
 # The cache fits only the same JVM, the same jar path as given here (run from the same folder) and
-# the same heap and collector flags; a JVM that finds it does not fit ignores it and says so.
+# the same object-header layout (-XX:+UseCompactObjectHeaders or not); a JVM that finds it does not
+# fit ignores it and says so. Train again after every build: JDK 25.0.3 does not check the jars
+# against the cache (JDK-8377932) and would load the classes of the build it was trained on.
 # Usage: scripts/lib/aot-train.sh JAVA OUT.aot JAR [JVM_OPTION...]
 #        (from the folder the production run starts in; JAR exactly as that run names it)
 # Env: AOT_TRAIN_SECS=5 (warm-up length)
