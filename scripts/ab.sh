@@ -6,7 +6,8 @@
 # Env: ROUNDS=2 SECS=10 RATE=2000 SCENARIOS="cache-hit forward-unique local tcp-forward blocked-1m"
 #      LATENCY=1 (adds forward-unique and cache-hit at RATE qps), PROXY_EXTRA_OPTS, JVM_OPTS,
 #      A_JVM_OPTS / B_JVM_OPTS (one side's JVM options; A_DIR may equal B_DIR to compare options only),
-#      A_ENV / B_ENV (one side's extra environment for bench-proxy.sh, e.g. "JAVA=/path/bin/java AOT_CACHE=/path/app.aot"),
+#      A_ENV / B_ENV (one side's extra environment for bench-proxy.sh, NAME=value words without spaces,
+#      e.g. "JAVA=/path/bin/java AOT_CACHE=/path/app.aot"),
 #      FLOOD=1 (adds the random-subdomain flood with a 200 qps client of cached names: scripts/lib/flood.sh),
 #      NICE=-15 (priority of everything started here; takes effect with kernel.sched_autogroup_enabled=0)
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dig.
@@ -31,7 +32,9 @@ cleanup() {
   [ -f "$UPW/unbound.pid" ] && kill "$(cat "$UPW/unbound.pid")" 2>/dev/null || true
 }
 trap cleanup EXIT
-echo "# ab.sh $(date -u +%FT%TZ) A=$A ($(git -C "$A" rev-parse --short HEAD)) B=$B ($(git -C "$B" rev-parse --short HEAD)) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
+echo "# ab.sh $(date -u +%FT%TZ) A=$A ($(git -C "$A" describe --always --dirty)) B=$B ($(git -C "$B" describe --always --dirty)) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
+echo "# A: JVM_OPTS=${A_JVM_OPTS:-${JVM_OPTS:-(bench-proxy.sh's default)}} ${A_ENV:-}" | tee -a "$RES"
+echo "# B: JVM_OPTS=${B_JVM_OPTS:-${JVM_OPTS:-(bench-proxy.sh's default)}} ${B_ENV:-}" | tee -a "$RES"
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     dir=$A; opts=${A_JVM_OPTS:-${JVM_OPTS:-}}; extra=${A_ENV:-}

@@ -27,6 +27,10 @@ fi
 if [ -n "${DOH_PORT_CLIENT:-}" ]; then
   ENC_OPTS+=(-Ddnsgate.listen.doh.enabled=true -Ddnsgate.listen.doh.port="$DOH_PORT_CLIENT")
 fi
+if [ -n "${AOT_CACHE:-}" ]; then
+  [ -f "$AOT_CACHE" ] || { echo "bench-proxy.sh: no AOT cache $AOT_CACHE" >&2; exit 1; }
+  AOT_CACHE=$(realpath "$AOT_CACHE")
+fi
 # From the app's folder: the AppCDS archive (./mvnw package makes it) names the jar relative to it.
 cd "$ROOT/target/quarkus-app"
 # JAVA chooses another JVM (e.g. a newer JDK's bin/java); the archive is then the one ./mvnw made for
@@ -34,12 +38,13 @@ cd "$ROOT/target/quarkus-app"
 # an AOT cache that scripts/lib/aot-train.sh wrote from this folder for `-jar quarkus-run.jar`.
 CDS_OPTS=()
 if [ -n "${AOT_CACHE:-}" ]; then
-  # JDK 25.0.3 does not check the jars against such a cache (JDK-8377932): an older one would load
-  # the classes of an older build without a word
-  if [ -n "$(find . -type f -newer "$AOT_CACHE" ! -name app-cds.jsa -print -quit)" ]; then
+  # JDK 25.0.3 does not check the jars against such a cache (JDK-8377932): an older one would bring
+  # lib/boot's classes of an older build without a word. AOTMode=on: a cache that does not fit the
+  # options (compact headers on one side only) stops the run instead of running it without.
+  if [ -n "$(find . -type f -newer "$AOT_CACHE" ! -name app-cds.jsa ! -name '*.aot*' -print -quit)" ]; then
     echo "bench-proxy.sh: $AOT_CACHE is older than target/quarkus-app: train it again (scripts/lib/aot-train.sh)" >&2; exit 1
   fi
-  CDS_OPTS=(-XX:AOTCache="$AOT_CACHE")
+  CDS_OPTS=(-XX:AOTCache="$AOT_CACHE" -XX:AOTMode=on)
 elif [ -f app-cds.jsa ] && [ -z "${JAVA:-}" ]; then
   CDS_OPTS=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
 fi

@@ -11,7 +11,8 @@
 # Env: ROUNDS=2 SECS=15 PEERS="dnsdist:cache dnsdist:blocklist unbound:cache unbound:blocklist" (PEERS= for none)
 #      JVM_OPTS / PROXY_EXTRA_OPTS (passed to bench-proxy.sh), AB_DOT_PORT=38853 AB_PLAIN_PORT=38054 AB_PORT=38153,
 #      NICE=-15 (priority of everything started here, as scripts/ab.sh),
-#      ENV_1, ENV_2, ... (extra environment for the first, second, ... DIR's bench-proxy.sh, e.g.
+#      ENV_1, ENV_2, ... (extra environment for the first, second, ... DIR's bench-proxy.sh, NAME=value
+#      words without spaces, e.g.
 #      "JAVA=/path/bin/java AOT_CACHE=/path/app.aot"; the same DIR may be given twice with different ones)
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dnsdist, dig, bc.
 set -euo pipefail

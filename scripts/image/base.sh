@@ -34,7 +34,8 @@ else
   # theirs there), each once however many links name it
   JDK=""; best=0
   for dir in /usr/lib/jvm/*/; do
-    dir=$(readlink -f "$dir")
+    [ -d "$dir" ] || continue   # no /usr/lib/jvm: the glob stays as written
+    dir=$(readlink -f "$dir") || continue
     major=$(major_of "$dir")
     if [ -x "$dir/bin/jlink" ] && [ "$major" -ge 25 ] && [ "$major" -gt "$best" ]; then JDK=$dir; best=$major; fi
   done

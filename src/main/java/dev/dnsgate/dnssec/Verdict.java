@@ -90,7 +90,7 @@ final class Verdict {
   /** An answer passed on as it came (minus the upstream's AD, which only we may set). */
   static UpstreamAnswer unchecked(UpstreamAnswer answer, Validation validation) {
     if (!answer.message().getHeader().getFlag(Flags.AD)) {
-      return validation == answer.validation() ? answer : new UpstreamAnswer(answer.message(), answer.wire(), validation);
+      return answer.withValidation(validation);
     }
     Message copy = answer.message().clone();
     copy.getHeader().unsetFlag(Flags.AD);

@@ -76,6 +76,14 @@ public final class UpstreamAnswer {
     return parsed;
   }
 
+  /**
+   * The same answer with what DNSSEC validation made of it: the bytes, the parsed message and what
+   * the walk over the bytes found are shared, so the cache keeps the bytes without walking them again.
+   */
+  public UpstreamAnswer withValidation(Validation validation) {
+    return validation == this.validation ? this : new UpstreamAnswer(message, wire, reusable, walkFailed, validation);
+  }
+
   public byte[] wire() {
     return wire;
   }
@@ -90,8 +98,9 @@ public final class UpstreamAnswer {
   }
 
   /**
-   * True when ReusableWire already walked these bytes and could not vouch for them (e.g. a record type
-   * it does not know): walking them again, as the cache would, finds the same.
+   * True when ReusableWire already walked these bytes (on arrival, {@link #received}) and could not
+   * vouch for them (e.g. a record type it does not know): walking them again, as the cache would,
+   * finds the same. False when they were vouched for, or never walked.
    */
   public boolean walkFailed() {
     return walkFailed;

@@ -247,7 +247,7 @@ class AnswerCacheTest {
   }
 
   @Test
-  void answerTheWalkCannotVouchForIsCachedAsReencodedWithItsTtlCountedDown() throws Exception {
+  void answerTheWalkRefusedIsCachedReencodedWithItsTtlCountedDown() throws Exception {
     AnswerCache cache = cache(false, 0, 86400);
     Message upstream = answer(Rcode.NOERROR, 300);
     upstream.addRecord(new HINFORecord(NAME, DClass.IN, 300, "x86", "linux"), Section.ANSWER);
@@ -264,6 +264,22 @@ class AnswerCacheTest {
     }
     assertEquals(upstream.getSection(Section.ANSWER).get(1).rdataToString(),
         served.getSection(Section.ANSWER).get(1).rdataToString());
+  }
+
+  @Test
+  void validatedAnswerKeepsWhatTheWalkFoundAndIsStoredAsReceived() throws Exception {
+    AnswerCache cache = cache(false, 0, 86400);
+    Message upstream = answer(Rcode.NOERROR, 300);
+    UpstreamAnswer received = UpstreamAnswer.received(upstream.toWire());
+    Validation insecure = new Validation(Validation.Status.INSECURE, "example.test.", "no DS");
+
+    UpstreamAnswer validated = received.withValidation(insecure);
+
+    assertNotNull(validated.reusable(), "the walk's result travels with the validation");
+    assertEquals(insecure, validated.validation());
+    assertNotNull(cache.put(KEY, validated));
+    advance(10);
+    assertEquals(290, ttlOf(cache.fresh(KEY).message()));
   }
 
   static final ResponseShaper SHAPER = new ResponseShaper(1232);
