@@ -31,9 +31,9 @@ fi
 {
   echo "<!-- bench:start -->"
   echo "Run $(date -u +%FT%TZ) on $(nproc) shared cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr);"
-  echo "JVM: $("$JAVA_BIN" -version 2>&1 | head -1), \`$JVM_OPTS\`${AOT_CACHE:+, with an AOT cache of this build (scripts/lib/aot-train.sh)}. Only ratios within one run compare."
+  echo "JVM: $("$JAVA_BIN" -version 2>&1 | head -1), \`$JVM_OPTS\`${AOT_CACHE:+, with the AOT cache $AOT_CACHE (scripts/lib/aot-train.sh)}. Only ratios within one run compare."
   echo
-  echo "Command: \`${JAVA:+JAVA=$JAVA }${JAVA:+JVM_OPTS=\"$JVM_OPTS\" }FWD_BEST=$FWD_BEST${ENC:+ ENC=$ENC} scripts/bench.sh\` (wraps \`../shared/bench/compare.sh\`; raw results in \`$OUT/results.txt\`)"
+  echo "Command: \`${JAVA:+JAVA=$JAVA }JVM_OPTS=\"$JVM_OPTS\" FWD_BEST=$FWD_BEST${ENC:+ ENC=$ENC} scripts/bench.sh\` (wraps \`../shared/bench/compare.sh\`; raw results in \`$OUT/results.txt\`)"
   echo
   cat "$OUT/table.md"
   echo "<!-- bench:end -->"
