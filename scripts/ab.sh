@@ -33,8 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 echo "# ab.sh $(date -u +%FT%TZ) A=$A ($(git -C "$A" describe --always --dirty)) B=$B ($(git -C "$B" describe --always --dirty)) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
-echo "# A: JVM_OPTS=${A_JVM_OPTS:-${JVM_OPTS:-(bench-proxy.sh's default)}} ${A_ENV:-}" | tee -a "$RES"
-echo "# B: JVM_OPTS=${B_JVM_OPTS:-${JVM_OPTS:-(bench-proxy.sh's default)}} ${B_ENV:-}" | tee -a "$RES"
+echo "# A: JVM_OPTS=${A_JVM_OPTS:-${JVM_OPTS:-(the default of bench-proxy.sh)}} ${A_ENV:-}" | tee -a "$RES"
+echo "# B: JVM_OPTS=${B_JVM_OPTS:-${JVM_OPTS:-(the default of bench-proxy.sh)}} ${B_ENV:-}" | tee -a "$RES"
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     dir=$A; opts=${A_JVM_OPTS:-${JVM_OPTS:-}}; extra=${A_ENV:-}
