@@ -4,7 +4,8 @@
 # that their loaders are in the cache), runs its own warm-up (made-up
 # queries over loopback TLS through the forwarding code, dev.dnsgate.warmup) and is stopped once the
 # warm-up is done; the JVM then assembles the cache. A later start with -XX:AOTCache=OUT loads the
-# framework's classes ready-made and compiles the query path with the training's profiles at once.
+# classes ready-made (the framework starts 10-30 % sooner) and has the training's method profiles
+# (which did not measurably speed up the first seconds of traffic: BENCHMARKS.md, JDK 25).
 # The cache fits only the same JVM, the same jar path as given here (run from the same folder) and
 # the same object-header layout (-XX:+UseCompactObjectHeaders or not); a JVM that finds it does not
 # fit ignores it and says so. Train again after every build: JDK 25.0.3 does not check the jars
