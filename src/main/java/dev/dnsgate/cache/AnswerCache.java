@@ -127,43 +127,21 @@ public final class AnswerCache {
 
   /**
    * Stores an upstream answer for as long as its TTLs (or negative-caching rules) allow; returns the
-   * entry, or null when the answer is not to be cached. Bytes that ReusableWire vouched for on arrival
-   * are stored without ever being parsed.
+   * entry, or null when the answer is not to be cached. Bytes that ReusableWire vouches for are stored
+   * as received, without being parsed when it vouched on arrival; the others are encoded afresh.
    */
   public CacheEntry put(CacheKey key, UpstreamAnswer answer) {
     ReusableWire.Reusable reusable = answer.reusable();
+    if (reusable == null && !answer.walkFailed()) {
+      reusable = ReusableWire.check(answer.wire()); // an answer made here (a DNSSEC verdict), never walked
+    }
     if (reusable == null) {
-      return answer.walkFailed()
-          ? putEncoded(key, answer.message(), answer.validation())
-          : put(key, answer.message(), answer.wire(), answer.validation());
+      long ttl = policy.ttlSeconds(answer.message());
+      return ttl <= 0 ? null : storeEncoded(key, answer.message(), ttl, answer.validation());
     }
     byte[] received = answer.wire();
     long ttl = policy.ttlSeconds(received, reusable);
     return ttl <= 0 ? null : storeAsReceived(key, received, reusable, ttl, answer.validation());
-  }
-
-  /** As {@link #put(CacheKey, UpstreamAnswer)}, for an answer that was parsed. */
-  public CacheEntry put(CacheKey key, Message answer, byte[] received) {
-    return put(key, answer, received, Validation.UNCHECKED);
-  }
-
-  /** As {@link #put(CacheKey, Message, byte[])}, with what DNSSEC validation made of the answer. */
-  public CacheEntry put(CacheKey key, Message answer, byte[] received, Validation validation) {
-    long ttl = policy.ttlSeconds(answer);
-    if (ttl <= 0) {
-      return null;
-    }
-    ReusableWire.Reusable reusable = ReusableWire.check(received);
-    if (reusable != null) {
-      return storeAsReceived(key, received, reusable, ttl, validation);
-    }
-    return storeEncoded(key, answer, ttl, validation);
-  }
-
-  /** As {@link #put(CacheKey, Message, byte[], Validation)}, for bytes the walk could not vouch for. */
-  private CacheEntry putEncoded(CacheKey key, Message answer, Validation validation) {
-    long ttl = policy.ttlSeconds(answer);
-    return ttl <= 0 ? null : storeEncoded(key, answer, ttl, validation);
   }
 
   /** Keeps the answer as dnsjava encodes it again, without its hop-by-hop options. */

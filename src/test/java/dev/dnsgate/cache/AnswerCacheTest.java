@@ -178,7 +178,7 @@ class AnswerCacheTest {
     AnswerCache cache = cache(true, 0, 86400);
     Validation bogus = new Validation(Validation.Status.BOGUS, "example.test.", "forged");
     Message refused = answer(Rcode.SERVFAIL, -1);
-    cache.put(KEY, refused, refused.toWire(), bogus);
+    cache.put(KEY, new UpstreamAnswer(refused, refused.toWire(), bogus));
     assertEquals(bogus, cache.fresh(KEY).validation(), "the status is part of the entry");
     advance(600);
     assertNull(cache.stale(KEY));
