@@ -1,6 +1,5 @@
 package dev.dnsgate.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.upstream.UpstreamAnswer;
 import dev.dnsgate.upstream.Validation;
@@ -22,10 +21,10 @@ import org.xbill.DNS.Section;
 
 /**
  * Upstream answers kept for their TTL: {@link CachePolicy} says how long, {@link AnswerStore} keeps
- * them (bounded by entries and bytes), and {@link AnswerTemplate}s serve them. Entries are stored in
- * wire form, as received minus the upstream's OPT record where that loses nothing (else encoded
- * afresh); clients get copies with ID, RD, question case and TTLs patched, so no two clients ever
- * share mutable bytes. With serve-stale (RFC 8767) expired entries are kept to answer when every
+ * them (bounded by entries and bytes). Entries are stored in wire form, as received minus the
+ * upstream's OPT record where that loses nothing (else encoded afresh); clients get copies with our
+ * own OPT record, and ID, RD, question case and TTLs patched ({@link AnswerTemplate#patchFor}), so no
+ * two clients ever share mutable bytes. With serve-stale (RFC 8767) expired entries are kept to answer when every
  * upstream fails.
  */
 public final class AnswerCache {
@@ -46,8 +45,22 @@ public final class AnswerCache {
     this.store = new AnswerStore(settings.maxEntries(), settings.maxBytes(), clock);
   }
 
-  public Cache<CacheKey, ?> caffeine() {
-    return store.caffeine();
+  /** Lookups that found a fresh answer, for metrics. */
+  public long hits() {
+    return store.hits();
+  }
+
+  public long misses() {
+    return store.misses();
+  }
+
+  public long puts() {
+    return store.puts();
+  }
+
+  /** Entries that left to make room (not those replaced, flushed or expired). */
+  public long evictions() {
+    return store.evictions();
   }
 
   /** A fresh answer with TTLs counted down, or null. */
@@ -57,13 +70,13 @@ public final class AnswerCache {
       return null;
     }
     long age = ageSeconds(entry);
-    return new Hit(copy(entry, age, -1), prefetchDue(entry, age), entry.validation);
+    return new Hit(copy(entry, age, -1), prefetchDue(key, entry, age), entry.validation);
   }
 
   /**
-   * A fresh answer encoded for the client of {@code ctx}, or null. The first hit per EDNS variant
-   * makes a template (bytes only for a plain entry, else a copy shaped by {@code shaper}); later hits
-   * copy it and patch ID, RD, question case and TTLs, with no parsing or encoding.
+   * A fresh answer encoded for the client of {@code ctx}, or null. A plain entry (no OPT record of
+   * its own) gets our OPT record appended and ID, RD, question case and TTLs patched, with no parsing
+   * or encoding; the others, and answers too large for the client, are shaped as a message.
    */
   public Ready freshReady(CacheKey key, QueryContext ctx, ResponseShaper shaper) {
     CacheEntry entry = store.fresh(key);
@@ -71,46 +84,36 @@ public final class AnswerCache {
       return null;
     }
     long age = ageSeconds(entry);
-    return ready(entry, age, prefetchDue(entry, age), ctx, shaper, true);
+    return ready(entry, entry.wire, age, prefetchDue(key, entry, age), ctx, shaper);
   }
 
   /**
-   * The answer {@link #put} just stored, for a client whose miss fetched it: not counted as a hit,
-   * and no template kept, since most entries are never hit (templates would double their memory).
+   * The answer {@link #put} just stored, for a client whose miss fetched it: not counted as a hit.
+   * Every query coalesced on the miss shares the entry, so its bytes are copied, never patched.
    */
   public Ready ready(CacheEntry stored, QueryContext ctx, ResponseShaper shaper) {
-    return ready(stored, ageSeconds(stored), false, ctx, shaper, false);
+    return ready(stored, ctx.edns() ? stored.wire : stored.wire.clone(), ageSeconds(stored), false, ctx, shaper);
   }
 
-  private Ready ready(CacheEntry entry, long age, boolean prefetch, QueryContext ctx, ResponseShaper shaper,
-      boolean keepTemplate) {
-    AnswerTemplate template = entry.template(ctx.edns());
-    if (template == null && entry.plain) {
-      template = AnswerTemplate.of(shaper.withOwnOpt(entry.wire, ctx), entry.ttlOffsets);
-      if (keepTemplate) {
-        entry.keep(ctx.edns(), template);
+  /** {@code own} is the entry's bytes or a copy of them that this client may have patched. */
+  private Ready ready(CacheEntry entry, byte[] own, long age, boolean prefetch, QueryContext ctx, ResponseShaper shaper) {
+    if (entry.plain) {
+      byte[] out = shaper.withOwnOpt(own, ctx); // a copy when the client speaks EDNS, else own itself
+      if (out.length <= ctx.answerLimit()) {
+        TtlPatcher.age(out, entry.ttlOffsets, age, -1);
+        AnswerTemplate.patchFor(ctx, out);
+        return new Ready(out, entry.rcode, prefetch, entry.validation);
       }
     }
-    if (template == null || !template.fits(ctx)) {
-      Message message = copy(entry, age, -1);
-      byte[] shaped = shaper.shape(message, ctx, null);
-      if (template == null && keepTemplate) {
-        AnswerTemplate complete = AnswerTemplate.ifComplete(shaped, message);
-        if (complete != null) {
-          entry.keep(ctx.edns(), complete);
-        }
-      }
-      return new Ready(shaped, entry.rcode, prefetch, entry.validation);
-    }
-    return new Ready(template.copyFor(ctx, entry.wire, entry.ttlOffsets, age), entry.rcode, prefetch, entry.validation);
+    return new Ready(shaper.shape(copy(entry, age, -1), ctx, null), entry.rcode, prefetch, entry.validation);
   }
 
   private long ageSeconds(CacheEntry entry) {
     return TimeUnit.NANOSECONDS.toSeconds(clock.nanos() - entry.storedNanos);
   }
 
-  private boolean prefetchDue(CacheEntry entry, long age) {
-    return policy.prefetchDue(entry.hit(), entry.ttlSeconds, age) && entry.startPrefetch();
+  private boolean prefetchDue(CacheKey key, CacheEntry entry, long age) {
+    return policy.prefetchDue(entry.hits, entry.ttlSeconds, age) && store.startPrefetch(key);
   }
 
   /**
@@ -173,7 +176,7 @@ public final class AnswerCache {
     long now = clock.nanos();
     long freshUntil = now + TimeUnit.SECONDS.toNanos(ttl);
     CacheEntry entry = new CacheEntry(wire, offsets, now, ttl, freshUntil, freshUntil + policy.staleRetentionNanos(),
-        rcode, plain, validation);
+        rcode, plain, validation, 0);
     store.put(key, entry);
     return entry;
   }
@@ -206,10 +209,7 @@ public final class AnswerCache {
 
   /** Lets the next prefetch of this key start (after one finished, whatever its outcome). */
   public void prefetchDone(CacheKey key) {
-    CacheEntry entry = store.get(key);
-    if (entry != null) {
-      entry.prefetchDone();
-    }
+    store.prefetchDone(key);
   }
 
   public void flush() {
@@ -225,7 +225,7 @@ public final class AnswerCache {
     return store.size();
   }
 
-  /** For tests and metrics: expired entries leave now instead of on Caffeine's own schedule. */
+  /** For tests and metrics: expired entries leave now instead of when the store's rings come round. */
   public void cleanUp() {
     store.cleanUp();
   }

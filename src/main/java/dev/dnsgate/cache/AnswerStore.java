@@ -1,93 +1,117 @@
 package dev.dnsgate.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Name;
 
 /**
- * Where entries live: Caffeine, bounded by bytes (and so by count), each entry removed when its own
- * keep-until time passes. Knows nothing of DNS beyond the key's name (for a flush by name).
+ * Where entries live: {@link Segment}s chosen by key hash, each behind its own lock, bounded by
+ * entries and bytes; an entry is kept until its keep-until time and leaves as the rings turn.
+ * Knows nothing of DNS beyond the key's name (for a flush by name).
+ *
+ * <p>Bytes, not objects: an entry is a record in a segment's arrays, so a full cache costs the
+ * collector a few hundred arrays however many answers it holds, and storing an answer leaves nothing
+ * for the next young collection to copy. Reads return copies.
  */
 final class AnswerStore {
 
-  /** Fixed per-entry cost on top of the wire bytes, for the memory bound. */
-  static final int ENTRY_OVERHEAD = 200;
+  /** Enough segments that two event loops rarely wait for one another; one for a small cache. */
+  private static final int SEGMENTS = 16;
+  /** The largest array of a ring: large enough that few are needed, small enough to be allocated as the cache fills. */
+  private static final int MAX_CHUNK = 1 << 20;
 
   private final NanoClock clock;
-  private final Cache<CacheKey, CacheEntry> entries;
+  private final Segment[] segments;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
 
   AnswerStore(long maxEntries, long maxBytes, NanoClock clock) {
     this.clock = clock;
-    long minWeight = Math.max(1, maxBytes / Math.max(1, maxEntries));
-    this.entries = Caffeine.newBuilder()
-        .ticker(clock::nanos)
-        // Eviction work runs on the thread that inserts: handing it to the common pool cost a
-        // thread hop per insert and starved on 2 busy cores (forward-unique 64k -> see BENCHMARKS.md).
-        .executor(Runnable::run)
-        .maximumWeight(maxBytes)
-        // every entry weighs at least maxBytes/maxEntries, so the entry count is bounded too
-        .weigher((CacheKey k, CacheEntry e) -> (int) Math.max(minWeight, e.wire.length + ENTRY_OVERHEAD))
-        .expireAfter(new Expiry<CacheKey, CacheEntry>() {
-          @Override
-          public long expireAfterCreate(CacheKey key, CacheEntry entry, long now) {
-            return Math.max(0, entry.keepUntil - now);
-          }
+    int count = maxEntries >= SEGMENTS * 1024L && maxBytes >= SEGMENTS * (long) MAX_CHUNK ? SEGMENTS : 1;
+    this.segments = new Segment[count];
+    for (int i = 0; i < count; i++) {
+      segments[i] = new Segment((int) Math.min(Integer.MAX_VALUE, maxEntries / count), maxBytes / count, MAX_CHUNK,
+          evictions);
+    }
+  }
 
-          @Override
-          public long expireAfterUpdate(CacheKey key, CacheEntry entry, long now, long current) {
-            return Math.max(0, entry.keepUntil - now);
-          }
-
-          @Override
-          public long expireAfterRead(CacheKey key, CacheEntry entry, long now, long current) {
-            return current;
-          }
-        })
-        .recordStats()
-        .build();
+  private Segment segment(CacheKey key) {
+    return segments[(key.hashCode() >>> 24) & (segments.length - 1)]; // the index within uses the low bits
   }
 
   /** The entry, fresh or kept for serve-stale, or null. */
   CacheEntry get(CacheKey key) {
-    return entries.getIfPresent(key);
+    return segment(key).read(key, clock.nanos(), false, false);
   }
 
-  /** The entry while it is fresh, or null. */
+  /** The entry while it is fresh, its hit counted, or null (a miss counted). */
   CacheEntry fresh(CacheKey key) {
-    CacheEntry entry = entries.getIfPresent(key);
-    return entry == null || clock.nanos() >= entry.freshUntil ? null : entry;
+    CacheEntry entry = segment(key).read(key, clock.nanos(), true, true);
+    (entry == null ? misses : hits).increment();
+    return entry;
   }
 
+  /** Keeps the entry (a copy of its bytes), unless it is larger than a segment takes. */
   void put(CacheKey key, CacheEntry entry) {
-    entries.put(key, entry);
+    if (segment(key).put(key, entry, clock.nanos())) {
+      puts.increment();
+    }
   }
 
-  Cache<CacheKey, ?> caffeine() {
-    return entries;
+  boolean startPrefetch(CacheKey key) {
+    return segment(key).startPrefetch(key);
+  }
+
+  void prefetchDone(CacheKey key) {
+    segment(key).prefetchDone(key);
   }
 
   void clear() {
-    entries.invalidateAll();
+    for (Segment segment : segments) {
+      segment.clear();
+    }
   }
 
   /** Removes every entry for {@code name}, all types and groups; returns how many. */
   int remove(Name name) {
-    int[] removed = {0};
     byte[] canonical = name.toWireCanonical();
-    entries.asMap().keySet().removeIf(k -> {
-      boolean match = k.hasName(canonical);
-      removed[0] += match ? 1 : 0;
-      return match;
-    });
-    return removed[0];
+    int removed = 0;
+    for (Segment segment : segments) {
+      removed += segment.remove(canonical);
+    }
+    return removed;
   }
 
   long size() {
-    return entries.estimatedSize();
+    long size = 0;
+    for (Segment segment : segments) {
+      size += segment.size();
+    }
+    return size;
   }
 
+  /** Expired entries leave now rather than when the rings come round to them. */
   void cleanUp() {
-    entries.cleanUp();
+    long now = clock.nanos();
+    for (Segment segment : segments) {
+      segment.removeExpired(now);
+    }
+  }
+
+  long hits() {
+    return hits.sum();
+  }
+
+  long misses() {
+    return misses.sum();
+  }
+
+  long puts() {
+    return puts.sum();
+  }
+
+  long evictions() {
+    return evictions.sum();
   }
 }

@@ -1,6 +1,7 @@
 package dev.dnsgate.cache;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.xbill.DNS.Name;
 
@@ -21,6 +22,9 @@ public final class CacheKey {
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
+
+  /** Where the name starts in {@link #writeTo}'s form, after the bits, type, class and name length. */
+  private static final int NAME = 6;
 
   private final byte[] name;
   private final int type;
@@ -64,9 +68,58 @@ public final class CacheKey {
     }
   }
 
-  /** Whether the key is for the name whose canonical wire form is {@code canonicalName}. */
-  boolean hasName(byte[] canonicalName) {
-    return Arrays.equals(name, canonicalName);
+  /** The length of {@link #writeTo}'s bytes. */
+  int encodedLength() {
+    return NAME + name.length + group.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /**
+   * Writes the key as the store keeps it beside its answer: the bits, type, class, the name's length
+   * and canonical name, then the group's name (UTF-8).
+   */
+  void writeTo(byte[] to, int at) {
+    to[at] = (byte) ((dnssecOk ? 1 : 0) | (checkingDisabled ? 2 : 0));
+    to[at + 1] = (byte) (type >>> 8);
+    to[at + 2] = (byte) type;
+    to[at + 3] = (byte) (dclass >>> 8);
+    to[at + 4] = (byte) dclass;
+    to[at + 5] = (byte) name.length;
+    System.arraycopy(name, 0, to, at + NAME, name.length);
+    byte[] groupBytes = group.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(groupBytes, 0, to, at + NAME + name.length, groupBytes.length);
+  }
+
+  /** Whether {@code length} bytes at {@code at} are this key as {@link #writeTo} wrote it. */
+  boolean matches(byte[] from, int at, int length) {
+    int groupAt = at + NAME + name.length;
+    return from[at] == (byte) ((dnssecOk ? 1 : 0) | (checkingDisabled ? 2 : 0))
+        && ((from[at + 1] & 0xff) << 8 | from[at + 2] & 0xff) == type
+        && ((from[at + 3] & 0xff) << 8 | from[at + 4] & 0xff) == dclass
+        && (from[at + 5] & 0xff) == name.length
+        && Arrays.equals(name, 0, name.length, from, at + NAME, groupAt)
+        && sameGroup(from, groupAt, at + length - groupAt);
+  }
+
+  /** Compares the group without encoding it: group names are ASCII in practice. */
+  private boolean sameGroup(byte[] from, int at, int length) {
+    int chars = group.length();
+    for (int i = 0; i < chars; i++) {
+      char c = group.charAt(i);
+      if (c >= 0x80) {
+        byte[] encoded = group.getBytes(StandardCharsets.UTF_8);
+        return Arrays.equals(encoded, 0, encoded.length, from, at, at + length);
+      }
+      if (i >= length || from[at + i] != (byte) c) {
+        return false;
+      }
+    }
+    return chars == length;
+  }
+
+  /** Whether the key {@link #writeTo} wrote at {@code at} is for the name whose canonical wire form is given. */
+  static boolean hasName(byte[] from, int at, byte[] canonicalName) {
+    int length = from[at + 5] & 0xff;
+    return Arrays.equals(canonicalName, 0, canonicalName.length, from, at + NAME, at + NAME + length);
   }
 
   @Override

@@ -4,28 +4,16 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
 /**
- * An answer shaped once for one kind of client and then copied for each: the ID, the RD bit, the
- * question's case and, for cached answers, the TTLs are all that differ between two clients with the
- * same EDNS view. Copying and patching bytes replaces parsing and encoding per answer, which was the
- * larger part of a cache hit's and a local answer's time. Used by the answer cache and by the rule
- * answers alike.
+ * An answer shaped once for one kind of client and then copied for each: the ID, the RD bit and
+ * the question's case are all that differ between two clients with the same EDNS view. Copying and patching bytes replaces parsing and encoding per answer, which was the
+ * larger part of a local answer's time. Cached answers are patched the same way ({@link #patchFor}).
  */
 public final class AnswerTemplate {
 
   private final byte[] wire;
-  private final int[] ttlOffsets;
 
-  private AnswerTemplate(byte[] wire, int[] ttlOffsets) {
+  private AnswerTemplate(byte[] wire) {
     this.wire = wire;
-    this.ttlOffsets = ttlOffsets;
-  }
-
-  /**
-   * A template of bytes known to be complete (a cached answer's stored form with our own OPT
-   * record): nothing left out for size, TTLs at {@code ttlOffsets}.
-   */
-  public static AnswerTemplate of(byte[] wire, int[] ttlOffsets) {
-    return new AnswerTemplate(wire, ttlOffsets);
   }
 
   /**
@@ -43,7 +31,7 @@ public final class AnswerTemplate {
         return null;
       }
     }
-    return new AnswerTemplate(shaped.clone(), TtlPatcher.ttlOffsets(shaped));
+    return new AnswerTemplate(shaped.clone());
   }
 
   /** Whether the answer fits the client's size limit (else it must be shaped, and cut, for it). */
@@ -54,22 +42,20 @@ public final class AnswerTemplate {
   /** A copy for the client of {@code ctx}, TTLs as in the template. */
   public byte[] copyFor(QueryContext ctx) {
     byte[] out = wire.clone();
+    patchFor(ctx, out);
+    return out;
+  }
+
+  /**
+   * Makes {@code out}, an answer shaped for the EDNS view of {@code ctx}'s client, that client's own:
+   * its ID, its RD bit, AD only if it wants it, and the question's case as it asked.
+   */
+  public static void patchFor(QueryContext ctx, byte[] out) {
     WireBytes.put16(out, 0, ctx.id());
     out[2] = (byte) ((out[2] & ~0x01) | (ctx.packet()[2] & 0x01)); // RD as the client asked
     if (!ctx.wantsAd()) {
       out[3] &= ~0x20; // AD: see ResponseShaper
     }
     System.arraycopy(ctx.packet(), 12, out, 12, ctx.question().getName().length()); // its 0x20 case
-    return out;
-  }
-
-  /**
-   * A copy for the client of {@code ctx}, its TTLs those of the same records in {@code stored} (at
-   * {@code storedOffsets}) counted down by {@code ageSeconds}.
-   */
-  public byte[] copyFor(QueryContext ctx, byte[] stored, int[] storedOffsets, long ageSeconds) {
-    byte[] out = copyFor(ctx);
-    TtlPatcher.set(out, ttlOffsets, stored, storedOffsets, ageSeconds);
-    return out;
   }
 }

@@ -55,13 +55,6 @@ public final class TtlPatcher {
     return ttls;
   }
 
-  /** Writes the TTL at {@code source[sourceOffsets[i]]} less {@code age} (not below zero) at {@code offsets[i]}. */
-  public static void set(byte[] wire, int[] offsets, byte[] source, int[] sourceOffsets, long age) {
-    for (int i = 0; i < offsets.length; i++) {
-      put32(wire, offsets[i], Math.max(0, u32(source, sourceOffsets[i]) - age));
-    }
-  }
-
   /** Counts every TTL down by {@code seconds}, not below zero; or sets them all when {@code fixed >= 0}. */
   public static void age(byte[] wire, int[] offsets, long seconds, long fixed) {
     for (int offset : offsets) {

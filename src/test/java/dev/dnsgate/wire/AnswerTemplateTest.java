@@ -72,21 +72,6 @@ class AnswerTemplateTest {
   }
 
   @Test
-  void ttlsAreCountedDownFromThoseOfTheStoredAnswer() throws Exception {
-    QueryContext ctx = client("www.example.test.", 7, true);
-    Message message = answer(2);
-    AnswerTemplate template = AnswerTemplate.ifComplete(SHAPER.shape(message, ctx, null), message);
-    byte[] stored = message.toWire();
-    int[] storedOffsets = TtlPatcher.ttlOffsets(stored);
-    TtlPatcher.set(stored, storedOffsets, new byte[] {0, 0, 1, 44, 0, 0, 0, 100}, new int[] {0, 4}, 0); // 300, 100
-
-    Message parsed = new Message(template.copyFor(ctx, stored, storedOffsets, 40));
-
-    assertEquals(260, parsed.getSection(Section.ANSWER).get(0).getTTL());
-    assertEquals(60, parsed.getSection(Section.ANSWER).get(1).getTTL());
-  }
-
-  @Test
   void answerCutForOneClientsSizeLimitMakesNoTemplate() throws Exception {
     QueryContext classic = client("www.example.test.", 7, true); // no EDNS: 512 bytes
     Message big = withEightTxt(answer(0), Section.ANSWER);
