@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A share of the answer cache (by key hash) behind one lock: an open-addressing index from key to
  * record, and the records in two {@link Ring}s, S3-FIFO style (Yang et al., SOSP 2023). New answers
- * enter the small ring; one hit before they reach its tail moves them to the main ring, where an
- * entry hit since it last came round goes round again. A flood of never-repeated names passes through
- * the small ring and leaves the names clients keep asking for in the main one.
+ * enter the small ring; one hit before they reach its tail (or room to spare in the main ring) moves
+ * them to the main ring, where an entry hit since it last came round goes round again. A flood of
+ * never-repeated names passes through the small ring and leaves the names clients keep asking for in
+ * the main one.
  *
  * <p>A record is a fixed header (below), then the key as {@link CacheKey#writeTo} wrote it, the TTL
  * offsets (two bytes each), the answer's bytes, and the validation's zone and reason (UTF-8).
@@ -92,7 +93,7 @@ final class Segment {
       evictOne(now);
     }
     while (!small.fits(length)) {
-      evictSmall(now);
+      evictSmall(now, true);
     }
     long at = small.append(length);
     writeRecord(at, key, keyLength, entry, zone, reason, length);
@@ -256,14 +257,18 @@ final class Segment {
   /** S3-FIFO: the small ring gives way while it holds a tenth of the entries or more. */
   private void evictOne(long now) {
     if (smallCount > 0 && (smallCount * 10L >= maxEntries || smallCount == count)) {
-      evictSmall(now);
+      evictSmall(now, false);
     } else {
       evictMain(now);
     }
   }
 
-  /** The small ring's oldest record leaves: to the main ring if it was hit and is still kept, else out. */
-  private void evictSmall(long now) {
+  /**
+   * The small ring's oldest record leaves: to the main ring if it was hit and is still kept, else out.
+   * With {@code keepIfRoom} (the small ring needs bytes, not the segment an entry) one not hit moves
+   * too while the main ring has room for it as it is: a cache that is not full keeps what it was given.
+   */
+  private void evictSmall(long now, boolean keepIfRoom) {
     long at = small.oldest();
     if (at < 0) {
       return;
@@ -275,7 +280,8 @@ final class Segment {
       return;
     }
     int hash = small.getInt(at, HASH);
-    boolean promote = state >>> RECENT_SHIFT > 0 && now < small.getLong(at, KEEP);
+    boolean promote = now < small.getLong(at, KEEP)
+        && (state >>> RECENT_SHIFT > 0 || keepIfRoom && main.fits(length));
     if (!promote) {
       remove(slotOf(hash, at));
       small.release(length);

@@ -67,6 +67,19 @@ class AnswerStoreTest {
   }
 
   @Test
+  void aCacheNotYetFullKeepsAnswersAskedOnlyOnce() {
+    AnswerStore store = new AnswerStore(1000, 1 << 20, () -> now);
+    for (int i = 0; i < 900; i++) {
+      store.put(key("once" + i), entry(i, 400)); // 450 kB: four times the small ring
+    }
+
+    assertEquals(900, store.size());
+    for (int i = 0; i < 900; i++) {
+      assertEquals(i, idOf(store.get(key("once" + i))));
+    }
+  }
+
+  @Test
   void entriesComeBackAsStoredAfterTheRingsHaveTurnedManyTimes() {
     AnswerStore store = new AnswerStore(1000, 64 * 1024, () -> now);
     List<Integer> sizes = List.of(60, 333, 1200, 90, 2047, 501);
