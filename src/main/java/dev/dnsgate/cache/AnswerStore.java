@@ -31,8 +31,7 @@ final class AnswerStore {
     int count = maxEntries >= SEGMENTS * 1024L && maxBytes >= SEGMENTS * (long) MAX_CHUNK ? SEGMENTS : 1;
     this.segments = new Segment[count];
     for (int i = 0; i < count; i++) {
-      segments[i] = new Segment((int) Math.min(Integer.MAX_VALUE, maxEntries / count), maxBytes / count, MAX_CHUNK,
-          evictions);
+      segments[i] = new Segment(maxEntries / count, maxBytes / count, MAX_CHUNK, evictions);
     }
   }
 

@@ -138,8 +138,8 @@ final class Ring {
     SHORT.set(array(position), offset(position) + field, (short) value);
   }
 
-  byte getByte(long position, int field) {
-    return array(position)[offset(position) + field];
+  int getByte(long position, int field) {
+    return array(position)[offset(position) + field] & 0xff;
   }
 
   void putByte(long position, int field, int value) {

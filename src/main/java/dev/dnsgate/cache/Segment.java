@@ -33,7 +33,11 @@ final class Segment {
   private static final int TTL_COUNT = 48;
   private static final int ZONE_LENGTH = 50;
   private static final int REASON_LENGTH = 52;
-  static final int HEADER = 54;
+  private static final int HEADER = 54;
+  /** No record is smaller: a header, the shortest key and a DNS header's 12 bytes, give or take. */
+  static final int SMALLEST_RECORD = HEADER + 8;
+  /** Index slots looked at for expired entries on each store, so that they leave a busy cache soon. */
+  private static final int SWEEP_STEPS = 8;
 
   private static final int PLAIN = 1;
   private static final int PREFETCHING = 2;
@@ -59,12 +63,15 @@ final class Segment {
   private final LongAdder evictions;
   private int count;
   private int smallCount;
+  private int sweep;
   private byte[] scratch = new byte[256];
 
-  Segment(int maxEntries, long maxBytes, int maxChunk, LongAdder evictions) {
+  /** At most {@code maxEntries} (up to 2^28) entries and {@code maxBytes} of records. */
+  Segment(long maxEntries, long maxBytes, int maxChunk, LongAdder evictions) {
     this.small = new Ring(Math.max(HEADER * 8L, maxBytes / 10), maxChunk);
     this.main = new Ring(Math.max(HEADER * 8L, maxBytes - small.capacity()), maxChunk);
-    this.maxEntries = Math.max(1, maxEntries);
+    long fitting = (small.capacity() + main.capacity()) / SMALLEST_RECORD;
+    this.maxEntries = (int) Math.max(1, Math.min(1 << 28, Math.min(maxEntries, fitting)));
     int tableSize = Integer.highestOneBit(Math.max(8, this.maxEntries * 2 - 1)) << 1;
     this.slots = new long[tableSize];
     this.hashes = new int[tableSize];
@@ -82,12 +89,14 @@ final class Segment {
     byte[] reason = utf8(entry.validation.reason());
     int keyLength = key.encodedLength();
     int length = HEADER + keyLength + 2 * entry.ttlOffsets.length + entry.wire.length + zone.length + reason.length;
-    if (length > small.largestRecord() || length > main.largestRecord() || Math.max(zone.length, reason.length) > 0xffff) {
-      return false;
-    }
     int slot = find(key);
     if (slot >= 0) {
-      remove(slot);
+      remove(slot); // even when the new answer is not kept: the old one is no longer the answer
+    }
+    sweepExpired(now);
+    if (length > small.largestRecord() || length > main.largestRecord()
+        || Math.max(Math.max(keyLength, entry.wire.length), Math.max(zone.length, reason.length)) > 0xffff) {
+      return false; // lengths are kept in two bytes; DNS messages never need more
     }
     while (count >= maxEntries) {
       evictOne(now);
@@ -158,7 +167,7 @@ final class Segment {
     if (hit) {
       hits++;
       ring.putInt(at, HITS, hits);
-      int state = ring.getByte(at, STATE) & 0xff;
+      int state = ring.getByte(at, STATE);
       int recent = Math.min(RECENT_MAX, (state >>> RECENT_SHIFT) + 1);
       ring.putByte(at, STATE, (state & ((1 << RECENT_SHIFT) - 1)) | recent << RECENT_SHIFT);
     }
@@ -259,7 +268,7 @@ final class Segment {
     if (smallCount > 0 && (smallCount * 10L >= maxEntries || smallCount == count)) {
       evictSmall(now, false);
     } else {
-      evictMain(now);
+      evictMain(now, true);
     }
   }
 
@@ -274,40 +283,41 @@ final class Segment {
       return;
     }
     int length = small.getInt(at, LENGTH);
-    int state = small.getByte(at, STATE) & 0xff;
+    int state = small.getByte(at, STATE);
     if ((state & DEAD) != 0) {
       small.release(length);
       return;
     }
     int hash = small.getInt(at, HASH);
-    boolean promote = now < small.getLong(at, KEEP)
-        && (state >>> RECENT_SHIFT > 0 || keepIfRoom && main.fits(length));
-    if (!promote) {
+    boolean kept = now < small.getLong(at, KEEP);
+    if (!kept || (state >>> RECENT_SHIFT == 0 && !(keepIfRoom && main.fits(length)))) {
       remove(slotOf(hash, at));
       small.release(length);
-      evictions.increment();
+      countEviction(kept);
       return;
     }
-    byte[] record = copyToScratch(small, at, length);
+    while (!main.fits(length)) {
+      evictMain(now, true);
+    }
+    long to = main.append(length); // the small ring is untouched meanwhile: copy straight across
+    main.write(to, 0, small.array(at), small.offset(at), length);
+    main.putByte(to, STATE, state & ((1 << RECENT_SHIFT) - 1));
+    slots[slotOf(hash, at)] = to | IN_MAIN; // looked up again: evictions in the main ring shift slots
     small.release(length);
     smallCount--;
-    while (!main.fits(length)) {
-      evictMain(now);
-    }
-    long to = main.append(length);
-    main.write(to, 0, record, 0, length);
-    main.putByte(to, STATE, state & ((1 << RECENT_SHIFT) - 1));
-    slots[slotOf(hash, at)] = to | IN_MAIN;
   }
 
-  /** The main ring's oldest record goes round again if hit since it last did (and still kept), else out. */
-  private void evictMain(long now) {
+  /**
+   * The main ring's oldest record goes round again if hit since it last did (and still kept, and
+   * {@code mayGoRound}), else out.
+   */
+  private void evictMain(long now, boolean mayGoRound) {
     long at = main.oldest();
     if (at < 0) {
       return;
     }
     int length = main.getInt(at, LENGTH);
-    int state = main.getByte(at, STATE) & 0xff;
+    int state = main.getByte(at, STATE);
     if ((state & DEAD) != 0) {
       main.release(length);
       return;
@@ -315,23 +325,42 @@ final class Segment {
     int hash = main.getInt(at, HASH);
     int slot = slotOf(hash, at | IN_MAIN);
     int recent = state >>> RECENT_SHIFT;
-    if (recent == 0 || now >= main.getLong(at, KEEP)) {
+    boolean kept = now < main.getLong(at, KEEP);
+    if (recent == 0 || !kept || !mayGoRound) {
       remove(slot);
       main.release(length);
-      evictions.increment();
+      countEviction(kept);
       return;
     }
     byte[] record = copyToScratch(main, at, length);
     main.release(length);
-    if (!main.fits(length)) { // only the skipped end of an array is in the way: let it go
-      remove(slot);
-      evictions.increment();
-      return;
+    while (!main.fits(length)) { // only a skipped end of an array can be in the way: the next ones leave
+      evictMain(now, false);
     }
+    slot = slotOf(hash, at | IN_MAIN);
     long to = main.append(length);
     main.write(to, 0, record, 0, length);
     main.putByte(to, STATE, (state & ((1 << RECENT_SHIFT) - 1)) | (recent - 1) << RECENT_SHIFT);
     slots[slot] = to | IN_MAIN;
+  }
+
+  /** Expired entries leave without counting as evictions (Caffeine counted them apart too). */
+  private void countEviction(boolean kept) {
+    if (kept) {
+      evictions.increment();
+    }
+  }
+
+  /** Looks at the next few index slots and removes the expired entries there. */
+  private void sweepExpired(long now) {
+    for (int step = 0; step < SWEEP_STEPS; step++) {
+      sweep = (sweep + 1) & mask;
+      long locator = slots[sweep];
+      if (locator != EMPTY && now >= ring(locator).getLong(position(locator), KEEP)) {
+        remove(sweep);
+        sweep = (sweep - 1) & mask; // an entry may have moved into the freed slot
+      }
+    }
   }
 
   private byte[] copyToScratch(Ring ring, long at, int length) {

@@ -119,8 +119,9 @@ public final class ConfigValidator {
   }
 
   private void cache(DnsgateConfig.Cache c) {
-    range("dnsgate.cache.max-entries", c.maxEntries(), 1, Long.MAX_VALUE);
-    range("dnsgate.cache.max-bytes", c.maxBytes(), 1024, Long.MAX_VALUE);
+    // the cache's index is allocated at start (about 30 bytes per entry), its records as it fills
+    range("dnsgate.cache.max-entries", c.maxEntries(), 1, 100_000_000);
+    range("dnsgate.cache.max-bytes", c.maxBytes(), 1024, 1L << 40);
     range("dnsgate.cache.min-ttl", c.minTtl(), 0, Integer.MAX_VALUE);
     range("dnsgate.cache.max-ttl", c.maxTtl(), Math.max(0, c.minTtl()), Integer.MAX_VALUE);
     atLeast("dnsgate.cache.servfail-ttl", c.servfailTtl(), Duration.ZERO);

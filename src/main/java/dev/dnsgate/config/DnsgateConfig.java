@@ -190,7 +190,7 @@ public interface DnsgateConfig {
     /** Most answers kept. */
     long maxEntries();
 
-    /** Most bytes of answers kept (wire size plus a fixed overhead per entry). */
+    /** Most bytes of answers kept: the records that hold them, an answer's bytes plus its key and times. */
     long maxBytes();
 
     /** TTLs below this are raised to it (seconds). */

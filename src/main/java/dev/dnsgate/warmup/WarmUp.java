@@ -43,7 +43,7 @@ import org.xbill.DNS.Type;
  * Runs the forwarding code (decoding; {@link Forwarder}: cache, coalescing, DoT; shaping) on made-up
  * queries in the background while the first clients are few, so that the JIT has compiled it when real traffic arrives: a
  * fresh JVM forwarded at a third of its speed for its first ~6 s under load (C2 compiling TLS,
- * dnsjava, Caffeine's eviction; BENCHMARKS.md, Warm-up). Everything here is its own: a Forwarder with
+ * dnsjava, the cache's eviction; BENCHMARKS.md, Warm-up). Everything here is its own: a Forwarder with
  * a cache that is dropped afterwards and an upstream group that trusts only the throwaway certificate
  * of a loopback server. Nothing reaches the configured upstreams, the answer cache, the metrics or
  * the query log.
@@ -99,7 +99,7 @@ public final class WarmUp {
         Strategy.FAILOVER, Optional.of(trust.toString()), Map.of());
   }
 
-  /** The same kind of cache (the same Caffeine node classes), bounded lower so that it evicts early. */
+  /** The same kind of cache (the same segment and ring code), bounded lower so that it evicts early. */
   private static AnswerCache.CacheSettings smaller(AnswerCache.CacheSettings real) {
     long entries = Math.min(real.maxEntries(), WARM_UP_CACHE_ENTRIES);
     long bytes = Math.max(1, real.maxBytes() / Math.max(1, real.maxEntries()) * entries);

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dnsgate.upstream.Validation;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -124,6 +126,66 @@ class AnswerStoreTest {
     assertNull(store.get(key("huge")));
     assertEquals(1, idOf(store.get(key("small"))));
     assertEquals(0, store.puts() - 1, "the huge one is not counted as stored");
+  }
+
+  @Test
+  void answersMovedIntoAFullMainRingKeepTheirOwnBytes() {
+    AnswerStore store = new AnswerStore(1000, 10_000, () -> now); // one segment: small ring 1 kB, main 9 kB
+    for (int i = 0; i < 200; i++) {
+      store.put(key("k" + i), entry(i, 100 + (i % 7) * 10));
+      for (int j = Math.max(0, i - 60); j <= i; j++) {
+        store.fresh(key("k" + j)); // all hit again: entries move to the main ring while others go round it
+      }
+    }
+
+    int found = 0;
+    for (int i = 0; i < 200; i++) {
+      CacheEntry entry = store.get(key("k" + i));
+      if (entry != null) {
+        found++;
+        assertEquals(i, idOf(entry), "k" + i);
+      }
+    }
+    assertEquals(store.size(), found, "every entry counted can be found");
+  }
+
+  @Test
+  void entryBoundsBeyondWhatTheBytesCanHoldAreCappedByTheBytes() {
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      AnswerStore store = new AnswerStore(Long.MAX_VALUE, 1 << 20, () -> now);
+      for (int i = 0; i < 5000; i++) {
+        store.put(key("n" + i), entry(i, 50));
+      }
+      assertEquals(4999, idOf(store.get(key("n4999"))));
+      assertTrue(store.size() * Segment.SMALLEST_RECORD <= 1 << 20, "size " + store.size());
+    });
+  }
+
+  @Test
+  void anAnswerTooLongForTwoLengthBytesIsNotKeptAndTheOldOneGoes() {
+    AnswerStore store = new AnswerStore(100_000, 64L << 20, () -> now);
+    store.put(key("big"), entry(1, 100));
+
+    store.put(key("big"), entry(2, 70_000));
+
+    assertNull(store.get(key("big")), "neither the new answer, cut, nor the old one");
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void expiredEntriesLeaveABusyStoreUnaskedAndAreNotCountedAsEvictions() {
+    AnswerStore store = new AnswerStore(1000, 1 << 20, () -> now);
+    for (int i = 0; i < 100; i++) {
+      store.put(key("old" + i), entry(i, 100));
+    }
+    now += 61 * SECOND;
+
+    for (int i = 0; i < 300; i++) { // 8 index slots looked at per store: the 2048 slots all seen
+      store.put(key("new" + i), entry(i, 100));
+    }
+
+    assertEquals(300, store.size());
+    assertEquals(0, store.evictions());
   }
 
   @Test

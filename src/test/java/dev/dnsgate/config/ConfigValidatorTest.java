@@ -52,7 +52,8 @@ class ConfigValidatorTest {
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {
       // whole numbers out of range
-      "dnsgate.cache.max-entries|-5|dnsgate.cache.max-entries=-5: must be a whole number of at least 1",
+      "dnsgate.cache.max-entries|-5|dnsgate.cache.max-entries=-5: must be a whole number from 1 to 100000000",
+      "dnsgate.cache.max-entries|200000000|dnsgate.cache.max-entries=200000000: must be a whole number from 1 to 100000000",
       "dnsgate.listen.tcp.max-connections|0|dnsgate.listen.tcp.max-connections=0: must be a whole number of at least 1",
       "dnsgate.access.rate-limit.qps|-1|dnsgate.access.rate-limit.qps=-1: must be a whole number of at least 0",
       "dnsgate.listen.port|70000|dnsgate.listen.port=70000: must be a whole number from 0 to 65535",
