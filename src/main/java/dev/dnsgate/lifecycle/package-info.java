@@ -1,5 +1,5 @@
 /**
- * Start and stop order, stated once ({@code StartStop}): upstream connections, rules, listeners, then the
- * warm-up in the background; on shutdown listeners drain before upstreams close.
+ * Start and stop order, stated once ({@code StartStop}): upstream connections, rules, one full collection,
+ * listeners, then the warm-up in the background; on shutdown listeners drain before upstreams close.
  */
 package dev.dnsgate.lifecycle;

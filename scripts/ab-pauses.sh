@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Collector pauses of two dnsgate builds, alternated ROUNDS times in fresh JVMs against the same local
+# DoT upstream (issue #15, target 3), one of two phases per JVM:
+#   PHASE=miss        5 s of cache-hit at full rate, then never-asked names at RATE qps for SECS s; prints
+#                     p50/p99/p99.9/max of every answer, the answers over 0.5 ms / 1 ms in each second,
+#                     and the pauses during the miss run;
+#   PHASE=saturation  forward-unique 30 s, cache-hit, local and blocked-1m 10 s each, forward-unique 30 s,
+#                     all at full rate with the 1M-name list loaded; prints qps and RSS per run and the
+#                     pauses after start-up (the first SINCE_S seconds of the JVM left out).
+# Each JVM's GC log and results are kept in $OUT/<side>-<round>/.
+# Usage: nice -n -15 scripts/ab-pauses.sh A_DIR B_DIR   (each a checkout with target/quarkus-app built)
+# Env: PHASE=miss ROUNDS=3 RATE=2000 SECS=20 SINCE_S=3 A_JVM_OPTS B_JVM_OPTS (extra options for one side), OUT
+# Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dig.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+A="$(cd "${1:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"; B="$(cd "${2:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"
+BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
+PHASE="${PHASE:-miss}"; ROUNDS="${ROUNDS:-3}"; RATE="${RATE:-2000}"; SECS="${SECS:-20}"; SINCE_S="${SINCE_S:-3}"
+export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQUE_N}"
+DOT_PORT="${AB_DOT_PORT:-37853}"; PLAIN_PORT="${AB_PLAIN_PORT:-37054}"; PORT="${AB_PORT:-37153}"
+OUT="${OUT:-/tmp/dnsgate-ab-pauses-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"
+export LOGDIR="$OUT/logs" PEERDIR="$OUT/peers"
+[ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
+. "$ROOT/scripts/lib/systems.sh"
+UPW="$OUT/upstream"
+DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/dev/null
+trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+uptime_s() { jcmd "$1" VM.uptime 2>/dev/null | awk '/s$/{print int($1)}'; }
+
+# miss_phase DIR SKIP: never-asked names from line SKIP of unique-lat.txt, per-answer latencies kept
+miss_phase() {
+  local dir=$1 skip=$2 from until
+  LABEL=warm "$BENCH/run.sh" "$PORT" cache-hit 5 >/dev/null
+  awk -v s="$skip" -v n=$((RATE * SECS + 1000)) 'NR > s && NR <= s + n' "$QDIR/unique-lat.txt" > "$dir/names.txt"
+  from=$(uptime_s "$SERVER")
+  dnsperf -s 127.0.0.1 -p "$PORT" -d "$dir/names.txt" -l "$SECS" -c 16 -q 256 -T 1 -t 2 -n 1 -Q "$RATE" -v \
+    > "$dir/dnsperf.log" 2>&1 || true
+  until=$(uptime_s "$SERVER")
+  awk '/^> / && $2 != "T" {print $NF}' "$dir/dnsperf.log" | sort -g | awk '{v[NR]=$1}
+    END {printf "answers %d, ms p50 %.3f p99 %.3f p99.9 %.3f max %.3f\n", NR, v[int(NR*.5)]*1000, v[int(NR*.99)]*1000, v[int(NR*.999)]*1000, v[NR]*1000}'
+  awk -v rate="$RATE" '/^> / && $2 != "T" {n++; s=int(n/rate); if ($NF>0.0005) a[s]++; if ($NF>0.001) b[s]++}
+    END {printf "over 0.5 ms / 1 ms, each second:"; for (i=0; i<n/rate; i++) printf " %d/%d", a[i], b[i]; print ""}' "$dir/dnsperf.log"
+  grep -v '^> ' "$dir/dnsperf.log" > "$dir/dnsperf.summary" && rm "$dir/dnsperf.log"
+  echo "pauses during the misses: $(SINCE_S=$from UNTIL_S=$((until + 1)) "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
+}
+
+saturation_phase() {
+  local dir=$1 run
+  for run in "forward-unique 30" "cache-hit 10" "local 10" "blocked-1m 10" "forward-unique 30"; do
+    set -- $run
+    LABEL=sat TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" "$1" "$2" | grep '^RESULT' \
+      | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
+  done
+  echo "pauses after the first ${SINCE_S} s: $(SINCE_S=$SINCE_S "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
+  echo "full collections: $(grep -c 'Pause Full' "$dir/dnsgate-gc.log" || true) ($(grep 'Pause Full' "$dir/dnsgate-gc.log" | sed -E 's/^\[([0-9.]+s)\].* ([0-9.]+ms)$/\2 at \1/' | paste -sd, -))"
+}
+
+echo "# ab-pauses.sh $(date -u +%FT%TZ) PHASE=$PHASE ROUNDS=$ROUNDS RATE=$RATE SECS=$SECS A=$A ($(git -C "$A" rev-parse --short HEAD)) B=$B ($(git -C "$B" rev-parse --short HEAD)) loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "$ROUNDS"); do
+  for side in A B; do
+    dir="$OUT/$side-$round"; mkdir -p "$dir"
+    [ "$side" = A ] && checkout=$A extra="${A_JVM_OPTS:-}" || checkout=$B extra="${B_JVM_OPTS:-}"
+    PROXY_EXTRA_OPTS="$extra -Xlog:gc:file=$dir/dnsgate-gc.log" dnsgate_start "$checkout" "$PORT" "$dir/dnsgate.log"
+    dnsgate_ready "$PORT" 0.1 900 || { echo "dnsgate did not answer; see $dir/dnsgate.log" >&2; exit 1; }
+    echo "## side $side round $round"
+    slot=$(( (round - 1) * 2 + $([ "$side" = A ] && echo 0 || echo 1) ))   # disjoint names for every JVM
+    if [ "$PHASE" = miss ]; then miss_phase "$dir" $(( slot * (RATE * SECS + 1000) )); else saturation_phase "$dir"; fi
+    stop_system
+  done
+done | tee "$OUT/results.txt"
