@@ -40,7 +40,7 @@ miss_phase() {
     END {printf "answers %d, ms p50 %.3f p99 %.3f p99.9 %.3f max %.3f\n", NR, v[int(NR*.5)]*1000, v[int(NR*.99)]*1000, v[int(NR*.999)]*1000, v[NR]*1000}'
   awk -v rate="$RATE" '/^> / && $2 != "T" {n++; s=int(n/rate); if ($NF>0.0005) a[s]++; if ($NF>0.001) b[s]++}
     END {printf "over 0.5 ms / 1 ms, each second:"; for (i=0; i<n/rate; i++) printf " %d/%d", a[i], b[i]; print ""}' "$dir/dnsperf.log"
-  grep -v '^> ' "$dir/dnsperf.log" > "$dir/dnsperf.summary" && rm "$dir/dnsperf.log"
+  grep -v '^> ' "$dir/dnsperf.log" > "$dir/dnsperf.summary" && rm "$dir/dnsperf.log" "$dir/names.txt"
   echo "pauses during the misses: $(SINCE_S=$from UNTIL_S=$((until + 1)) "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
 }
 

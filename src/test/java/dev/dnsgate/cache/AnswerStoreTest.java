@@ -12,7 +12,10 @@ import dev.dnsgate.upstream.Validation;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -250,6 +253,49 @@ class AnswerStoreTest {
     store.cleanUp();
     assertEquals(1, store.size());
     assertEquals(99, idOf(store.get(key("late"))));
+  }
+
+  /**
+   * Random stores, hits, flushes and clock steps against a map of what was stored last: whatever the
+   * store returns is the latest answer stored for that key, not expired, and the bounds hold.
+   */
+  @Test
+  void randomOperationsNeverReturnAnotherKeysOrAnOldOrExpiredAnswer() {
+    Random random = new Random(15);
+    for (int run = 0; run < 20; run++) {
+      AnswerStore store = new AnswerStore(50 + random.nextInt(500), 4096 + random.nextInt(60_000), () -> now);
+      Map<String, int[]> latest = new HashMap<>(); // name -> {id, size} of the answer stored last
+      int nextId = 0;
+      for (int op = 0; op < 20_000; op++) {
+        String name = "k" + random.nextInt(300);
+        int choice = random.nextInt(100);
+        if (choice < 45) {
+          int size = 20 + random.nextInt(random.nextInt(10) == 0 ? 3000 : 300);
+          long ttl = 1 + random.nextInt(120);
+          byte[] wire = ByteBuffer.allocate(size).putInt(nextId).array();
+          store.put(key(name), new CacheEntry(wire, new int[] {0}, now, ttl, now + ttl * SECOND, now + ttl * SECOND,
+              0, true, Validation.UNCHECKED, 0));
+          latest.put(name, new int[] {nextId++, size});
+        } else if (choice < 90) {
+          CacheEntry entry = random.nextBoolean() ? store.fresh(key(name)) : store.get(key(name));
+          if (entry != null) {
+            int[] expected = latest.get(name);
+            assertNotNull(expected, name + " was flushed or never stored");
+            assertEquals(expected[0], idOf(entry), name);
+            assertEquals(expected[1], entry.wire.length, name);
+            assertTrue(now < entry.keepUntil, name + " expired");
+          }
+        } else if (choice < 93) {
+          store.remove(key(name).name());
+          latest.remove(name);
+        } else if (choice < 94) {
+          store.cleanUp();
+        } else {
+          now += random.nextInt(5) * SECOND;
+        }
+      }
+      assertTrue(store.size() <= 550, "size " + store.size());
+    }
   }
 
   @Test
