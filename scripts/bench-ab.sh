@@ -38,7 +38,7 @@ rules:
 YAML
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 start() {
-  java -Xms64m -Xmx144m -XX:+UseParallelGC -Ddnsgate.listen.port="$PORT" \
+  java -Xms144m -Xmx144m -XX:+UseParallelGC -Ddnsgate.listen.port="$PORT" \
     -Ddnsgate.upstream.servers="127.0.0.1:$DOT_PORT#dot.test" -Ddnsgate.upstream.ca-file="$WORK/upstream/ca.pem" \
     -Ddnsgate.rules.dir="$WORK/rules" -Dquarkus.http.port=0 -jar "$1/quarkus-run.jar" > "$WORK/proxy-$2-$3.log" 2>&1 &
   PROXY=$!

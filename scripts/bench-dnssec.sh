@@ -47,7 +47,7 @@ wait_ready() { # port name
 port_free() { ! ss -Hlun "sport = :$1" | grep -q .; }
 
 start_dnsgate() { # validate: true|false; sets PID
-  java ${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC} \
+  java ${JVM_OPTS:--Xms144m -Xmx144m -XX:+UseParallelGC} \
     -Ddnsgate.listen.port="$PROXY_PORT" -Dquarkus.http.port=0 -Ddnsgate.rules.dir="$W" \
     -Ddnsgate.upstream.servers="127.0.0.1:$DOT_PORT#dot.test" -Ddnsgate.upstream.ca-file="$W/upstream/ca.pem" \
     -Ddnsgate.dnssec.validate="$1" -Ddnsgate.dnssec.anchor-file="$W/anchors.ds" -Ddnsgate.dnssec.anchor-mode=replace \

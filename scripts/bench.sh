@@ -14,7 +14,7 @@ ROOT=$PWD
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 [ -x "$BENCH/compare.sh" ] || { echo "no benchmark harness at $BENCH (set BENCH_DIR)" >&2; exit 1; }
 ./mvnw -B -q package -DskipTests
-export JVM_OPTS="${JVM_OPTS:--Xms64m -Xmx144m -XX:+UseParallelGC}"
+export JVM_OPTS="${JVM_OPTS:--Xms144m -Xmx144m -XX:+UseParallelGC}"
 export PROXY_NAME=dnsgate
 export PROXY_CMD="exec $ROOT/scripts/bench-proxy.sh"
 export FWD_BEST="${FWD_BEST:-1}"
