@@ -278,16 +278,12 @@ final class Segment {
    * too while the main ring has room for it as it is: a cache that is not full keeps what it was given.
    */
   private void evictSmall(long now, boolean keepIfRoom) {
-    long at = small.oldest();
+    long at = oldestLive(small);
     if (at < 0) {
       return;
     }
     int length = small.getInt(at, LENGTH);
     int state = small.getByte(at, STATE);
-    if ((state & DEAD) != 0) {
-      small.release(length);
-      return;
-    }
     int hash = small.getInt(at, HASH);
     boolean kept = now < small.getLong(at, KEEP);
     if (!kept || (state >>> RECENT_SHIFT == 0 && !(keepIfRoom && main.fits(length)))) {
@@ -312,16 +308,12 @@ final class Segment {
    * {@code mayGoRound}), else out.
    */
   private void evictMain(long now, boolean mayGoRound) {
-    long at = main.oldest();
+    long at = oldestLive(main);
     if (at < 0) {
       return;
     }
     int length = main.getInt(at, LENGTH);
     int state = main.getByte(at, STATE);
-    if ((state & DEAD) != 0) {
-      main.release(length);
-      return;
-    }
     int hash = main.getInt(at, HASH);
     int slot = slotOf(hash, at | IN_MAIN);
     int recent = state >>> RECENT_SHIFT;
@@ -342,6 +334,17 @@ final class Segment {
     main.write(to, 0, record, 0, length);
     main.putByte(to, STATE, (state & ((1 << RECENT_SHIFT) - 1)) | (recent - 1) << RECENT_SHIFT);
     slots[slot] = to | IN_MAIN;
+  }
+
+  /** The ring's oldest record still indexed, after letting the dead ones before it go; -1 when none is left. */
+  private static long oldestLive(Ring ring) {
+    for (long at = ring.oldest(); at >= 0; at = ring.oldest()) {
+      if ((ring.getByte(at, STATE) & DEAD) == 0) {
+        return at;
+      }
+      ring.release(ring.getInt(at, LENGTH));
+    }
+    return -1;
   }
 
   /** Expired entries leave without counting as evictions (Caffeine counted them apart too). */
