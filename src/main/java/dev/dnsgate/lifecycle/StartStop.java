@@ -6,6 +6,7 @@ import dev.dnsgate.rules.LiveRules;
 import dev.dnsgate.rules.rpz.RpzFeeds;
 import dev.dnsgate.upstream.UpstreamGroups;
 import dev.dnsgate.warmup.WarmUpOnStart;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,8 +55,11 @@ class StartStop {
     long rulesLoaded = System.currentTimeMillis();
     // 3. one full collection, while no client waits: what start-up left in the old generation (the
     //    framework's and the rule parsing's garbage) would otherwise go in a full collection of
-    //    20-40 ms at some moment while serving (BENCHMARKS.md, "The answer cache in a few arrays")
-    System.gc();
+    //    20-40 ms at some moment while serving (BENCHMARKS.md, "The answer cache in a few arrays");
+    //    not in tests and dev mode, whose JVM serves nobody and would pay 0.2-0.5 s per restart
+    if (LaunchMode.current() == LaunchMode.NORMAL) {
+      System.gc();
+    }
     long collected = System.currentTimeMillis();
     // 4. listeners
     listeners.start();
