@@ -6,16 +6,16 @@
 #                     and the pauses during the miss run;
 #   PHASE=saturation  forward-unique 30 s, cache-hit, local and blocked-1m 10 s each, forward-unique 30 s,
 #                     all at full rate with the 1M-name list loaded; prints qps and RSS per run and the
-#                     pauses after start-up (the first SINCE_S seconds of the JVM left out).
+#                     pauses from the moment it listened (its start-up line) on.
 # Each JVM's GC log and results are kept in $OUT/<side>-<round>/.
 # Usage: nice -n -15 scripts/ab-pauses.sh A_DIR B_DIR   (each a checkout with target/quarkus-app built)
-# Env: PHASE=miss ROUNDS=3 RATE=2000 SECS=20 SINCE_S=3 A_JVM_OPTS B_JVM_OPTS (extra options for one side), OUT
+# Env: PHASE=miss ROUNDS=3 RATE=2000 SECS=20 A_JVM_OPTS B_JVM_OPTS (extra options for one side), OUT
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dig.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 A="$(cd "${1:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"; B="$(cd "${2:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
-PHASE="${PHASE:-miss}"; ROUNDS="${ROUNDS:-3}"; RATE="${RATE:-2000}"; SECS="${SECS:-20}"; SINCE_S="${SINCE_S:-3}"
+PHASE="${PHASE:-miss}"; ROUNDS="${ROUNDS:-3}"; RATE="${RATE:-2000}"; SECS="${SECS:-20}"
 export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQUE_N}"
 DOT_PORT="${AB_DOT_PORT:-37853}"; PLAIN_PORT="${AB_PLAIN_PORT:-37054}"; PORT="${AB_PORT:-37153}"
 OUT="${OUT:-/tmp/dnsgate-ab-pauses-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"
@@ -45,17 +45,20 @@ miss_phase() {
 }
 
 saturation_phase() {
-  local dir=$1 run
+  local dir=$1 run listening
+  listening=$(sed -n 's/.*start-up: listening \([0-9]*\) ms after.*/\1/p' "$dir/dnsgate.log" | awk '{printf "%.3f", $1 / 1000}')
   for run in "forward-unique 30" "cache-hit 10" "local 10" "blocked-1m 10" "forward-unique 30"; do
     set -- $run
     LABEL=sat TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" "$1" "$2" | grep '^RESULT' \
       | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
   done
-  echo "pauses after the first ${SINCE_S} s: $(SINCE_S=$SINCE_S "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
+  echo "pauses from listening (${listening} s) on: $(SINCE_S=$listening "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
   echo "full collections: $(grep -c 'Pause Full' "$dir/dnsgate-gc.log" || true) ($(grep 'Pause Full' "$dir/dnsgate-gc.log" | sed -E 's/^\[([0-9.]+s)\].* ([0-9.]+ms)$/\2 at \1/' | paste -sd, -))"
 }
 
-echo "# ab-pauses.sh $(date -u +%FT%TZ) PHASE=$PHASE ROUNDS=$ROUNDS RATE=$RATE SECS=$SECS A=$A ($(git -C "$A" rev-parse --short HEAD)) B=$B ($(git -C "$B" rev-parse --short HEAD)) loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
+{
+echo "# ab-pauses.sh $(date -u +%FT%TZ) PHASE=$PHASE ROUNDS=$ROUNDS RATE=$RATE SECS=$SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# A=$A ($(git -C "$A" rev-parse --short HEAD)) A_JVM_OPTS=${A_JVM_OPTS:-} B=$B ($(git -C "$B" rev-parse --short HEAD)) B_JVM_OPTS=${B_JVM_OPTS:-}"
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     dir="$OUT/$side-$round"; mkdir -p "$dir"
@@ -67,4 +70,5 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ "$PHASE" = miss ]; then miss_phase "$dir" $(( slot * (RATE * SECS + 1000) )); else saturation_phase "$dir"; fi
     stop_system
   done
-done | tee "$OUT/results.txt"
+done
+} | tee "$OUT/results.txt"

@@ -11,8 +11,8 @@ import org.xbill.DNS.Name;
  * send the same name to different resolvers).
  *
  * <p>The name is kept as its canonical wire form (RFC 4034 section 6.2: lower case, uncompressed),
- * not as the client's Name object: one small array instead of the Name and its own array, in each of
- * 100k entries that every young collection copies while they are new (BENCHMARKS.md, Latency).
+ * not as the client's Name object: the store compares it with the key bytes of its records
+ * ({@link #matches}) and writes it into them ({@link #writeTo}) as it is.
  *
  * <p>Not a record, for its hash: dnsjava's Name.hashCode multiplies by 9 per byte, so names that
  * differ in their digits collide (100k names "n0000000.bench.test" ... gave 66k distinct hashes and

@@ -326,10 +326,11 @@ final class Segment {
     }
     byte[] record = copyToScratch(main, at, length);
     main.release(length);
-    while (!main.fits(length)) { // only a skipped end of an array can be in the way: the next ones leave
-      evictMain(now, false);
+    // The head's free run now ends where the released record ended, in that record's array: after any
+    // skip to the start of an array there are still at least as many free bytes as the record has.
+    if (!main.fits(length)) {
+      throw new IllegalStateException("a record going round did not fit where it left room");
     }
-    slot = slotOf(hash, at | IN_MAIN);
     long to = main.append(length);
     main.write(to, 0, record, 0, length);
     main.putByte(to, STATE, (state & ((1 << RECENT_SHIFT) - 1)) | (recent - 1) << RECENT_SHIFT);
@@ -347,7 +348,7 @@ final class Segment {
     return -1;
   }
 
-  /** Expired entries leave without counting as evictions (Caffeine counted them apart too). */
+  /** Counts only answers pushed out for room: expired ones leaving are not evictions here (Caffeine counted them). */
   private void countEviction(boolean kept) {
     if (kept) {
       evictions.increment();

@@ -54,9 +54,9 @@ class StartStop {
     rules.start(upstreams.names());
     long rulesLoaded = System.currentTimeMillis();
     // 3. one full collection, while no client waits: what start-up left in the old generation (the
-    //    framework's and the rule parsing's garbage) would otherwise go in a full collection of
-    //    20-40 ms at some moment while serving (BENCHMARKS.md, "The answer cache in a few arrays");
-    //    not in tests and dev mode, whose JVM serves nobody and would pay 0.2-0.5 s per restart
+    //    framework's and the rule parsing's garbage) otherwise went in a full collection of 23-42 ms
+    //    some seconds into serving, in 3 of 4 JVMs (BENCHMARKS.md, "The answer cache in a few
+    //    arrays"); not in tests and dev mode, whose JVM serves nobody and would pay 0.2-0.5 s a restart
     if (LaunchMode.current() == LaunchMode.NORMAL) {
       System.gc();
     }

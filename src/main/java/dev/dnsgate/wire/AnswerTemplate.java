@@ -4,9 +4,10 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
 /**
- * An answer shaped once for one kind of client and then copied for each: the ID, the RD bit and
- * the question's case are all that differ between two clients with the same EDNS view. Copying and patching bytes replaces parsing and encoding per answer, which was the
- * larger part of a local answer's time. Cached answers are patched the same way ({@link #patchFor}).
+ * An answer shaped once for one kind of client and then copied for each: the ID, the RD and AD bits
+ * and the question's case are all that differ between two clients with the same EDNS view. Copying
+ * and patching bytes replaces parsing and encoding per answer, which was the larger part of a local
+ * answer's time. Cached answers are patched the same way ({@link #patchFor}).
  */
 public final class AnswerTemplate {
 
