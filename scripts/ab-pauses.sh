@@ -46,7 +46,12 @@ miss_phase() {
 
 saturation_phase() {
   local dir=$1 run listening
+  for _ in $(seq 1 50); do   # the start-up line can come a moment after the first answer
+    grep -q 'start-up: listening' "$dir/dnsgate.log" && break
+    sleep 0.1
+  done
   listening=$(sed -n 's/.*start-up: listening \([0-9]*\) ms after.*/\1/p' "$dir/dnsgate.log" | awk '{printf "%.3f", $1 / 1000}')
+  [ -n "$listening" ] || { echo "no start-up line in $dir/dnsgate.log" >&2; exit 1; }
   for run in "forward-unique 30" "cache-hit 10" "local 10" "blocked-1m 10" "forward-unique 30"; do
     set -- $run
     LABEL=sat TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" "$1" "$2" | grep '^RESULT' \
