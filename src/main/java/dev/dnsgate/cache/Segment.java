@@ -268,7 +268,7 @@ final class Segment {
     if (smallCount > 0 && (smallCount * 10L >= maxEntries || smallCount == count)) {
       evictSmall(now, false);
     } else {
-      evictMain(now, true);
+      evictMain(now);
     }
   }
 
@@ -293,7 +293,7 @@ final class Segment {
       return;
     }
     while (!main.fits(length)) {
-      evictMain(now, true);
+      evictMain(now);
     }
     long to = main.append(length); // the small ring is untouched meanwhile: copy straight across
     main.write(to, 0, small.array(at), small.offset(at), length);
@@ -303,11 +303,8 @@ final class Segment {
     smallCount--;
   }
 
-  /**
-   * The main ring's oldest record goes round again if hit since it last did (and still kept, and
-   * {@code mayGoRound}), else out.
-   */
-  private void evictMain(long now, boolean mayGoRound) {
+  /** The main ring's oldest record goes round again if hit since it last did (and still kept), else out. */
+  private void evictMain(long now) {
     long at = oldestLive(main);
     if (at < 0) {
       return;
@@ -318,7 +315,7 @@ final class Segment {
     int slot = slotOf(hash, at | IN_MAIN);
     int recent = state >>> RECENT_SHIFT;
     boolean kept = now < main.getLong(at, KEEP);
-    if (recent == 0 || !kept || !mayGoRound) {
+    if (recent == 0 || !kept) {
       remove(slot);
       main.release(length);
       countEviction(kept);
