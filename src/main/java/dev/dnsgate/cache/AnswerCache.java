@@ -24,8 +24,8 @@ import org.xbill.DNS.Section;
  * them (bounded by entries and bytes). Entries are stored in wire form, as received minus the
  * upstream's OPT record where that loses nothing (else encoded afresh); clients get copies with our
  * own OPT record, and ID, RD, question case and TTLs patched ({@link AnswerTemplate#patchFor}), so no
- * two clients ever share mutable bytes. With serve-stale (RFC 8767) expired entries are kept to answer when every
- * upstream fails.
+ * two clients ever share mutable bytes. With serve-stale (RFC 8767) expired entries are kept to
+ * answer when every upstream fails.
  */
 public final class AnswerCache {
 
@@ -96,7 +96,8 @@ public final class AnswerCache {
   }
 
   /** {@code own} is the entry's bytes or a copy of them that this client may have patched. */
-  private Ready ready(CacheEntry entry, byte[] own, long age, boolean prefetch, QueryContext ctx, ResponseShaper shaper) {
+  private Ready ready(CacheEntry entry, byte[] own, long age, boolean prefetch, QueryContext ctx,
+      ResponseShaper shaper) {
     if (entry.plain) {
       byte[] out = shaper.withOwnOpt(own, ctx); // a copy when the client speaks EDNS, else own itself
       if (out.length <= ctx.answerLimit()) {

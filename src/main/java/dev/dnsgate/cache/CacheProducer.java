@@ -27,15 +27,16 @@ public class CacheProducer {
     AnswerCache cache = new AnswerCache(AnswerCache.CacheSettings.from(config.cache()), NanoClock.SYSTEM);
     Gauge.builder("cache.size", cache, AnswerCache::size).tags(TAGS)
         .description("The number of entries in this cache").register(registry);
-    counter(registry, "cache.gets", cache, AnswerCache::hits, Tags.of("result", "hit"), "Lookups that found a fresh answer");
+    counter(registry, "cache.gets", cache, AnswerCache::hits, Tags.of("result", "hit"),
+        "Lookups that found a fresh answer");
     counter(registry, "cache.gets", cache, AnswerCache::misses, Tags.of("result", "miss"), "Lookups that found none");
     counter(registry, "cache.puts", cache, AnswerCache::puts, Tags.empty(), "Answers stored");
     counter(registry, "cache.evictions", cache, AnswerCache::evictions, Tags.empty(), "Entries that left to make room");
     return cache;
   }
 
-  private static void counter(MeterRegistry registry, String name, AnswerCache cache, ToDoubleFunction<AnswerCache> value,
-      Tags tags, String description) {
+  private static void counter(MeterRegistry registry, String name, AnswerCache cache,
+      ToDoubleFunction<AnswerCache> value, Tags tags, String description) {
     FunctionCounter.builder(name, cache, value).tags(TAGS.and(tags)).description(description).register(registry);
   }
 }
