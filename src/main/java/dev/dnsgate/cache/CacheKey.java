@@ -12,7 +12,7 @@ import org.xbill.DNS.Name;
  *
  * <p>The name is kept as its canonical wire form (RFC 4034 section 6.2: lower case, uncompressed),
  * not as the client's Name object: the store compares it with the key bytes of its records
- * ({@link #matches}) and writes it into them ({@link #writeTo}) as it is.
+ * ({@link #matches}) and writes it into them ({@link #encoded}) as it is.
  *
  * <p>Not a record, for its hash: dnsjava's Name.hashCode multiplies by 9 per byte, so names that
  * differ in their digits collide (100k names "n0000000.bench.test" ... gave 66k distinct hashes and
@@ -23,7 +23,7 @@ public final class CacheKey {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
 
-  /** Where the name starts in {@link #writeTo}'s form, after the bits, type, class and name length. */
+  /** Where the name starts in {@link #encoded}'s form, after the bits, type, class and name length. */
   private static final int NAME = 6;
 
   private final byte[] name;
@@ -68,31 +68,32 @@ public final class CacheKey {
     }
   }
 
-  /** The length of {@link #writeTo}'s bytes. */
-  int encodedLength() {
-    return NAME + name.length + group.getBytes(StandardCharsets.UTF_8).length;
-  }
-
   /**
-   * Writes the key as the store keeps it beside its answer: the bits, type, class, the name's length
-   * and canonical name, then the group's name (UTF-8).
+   * The key as the store keeps it beside its answer: the bits, type, class, the name's length and
+   * canonical name, then the group's name (UTF-8).
    */
-  void writeTo(byte[] to, int at) {
-    to[at] = (byte) ((dnssecOk ? 1 : 0) | (checkingDisabled ? 2 : 0));
-    to[at + 1] = (byte) (type >>> 8);
-    to[at + 2] = (byte) type;
-    to[at + 3] = (byte) (dclass >>> 8);
-    to[at + 4] = (byte) dclass;
-    to[at + 5] = (byte) name.length;
-    System.arraycopy(name, 0, to, at + NAME, name.length);
+  byte[] encoded() {
     byte[] groupBytes = group.getBytes(StandardCharsets.UTF_8);
-    System.arraycopy(groupBytes, 0, to, at + NAME + name.length, groupBytes.length);
+    byte[] out = new byte[NAME + name.length + groupBytes.length];
+    out[0] = bits();
+    out[1] = (byte) (type >>> 8);
+    out[2] = (byte) type;
+    out[3] = (byte) (dclass >>> 8);
+    out[4] = (byte) dclass;
+    out[5] = (byte) name.length;
+    System.arraycopy(name, 0, out, NAME, name.length);
+    System.arraycopy(groupBytes, 0, out, NAME + name.length, groupBytes.length);
+    return out;
   }
 
-  /** Whether {@code length} bytes at {@code at} are this key as {@link #writeTo} wrote it. */
+  private byte bits() {
+    return (byte) ((dnssecOk ? 1 : 0) | (checkingDisabled ? 2 : 0));
+  }
+
+  /** Whether {@code length} bytes at {@code at} are this key as {@link #encoded} gave it. */
   boolean matches(byte[] from, int at, int length) {
     int groupAt = at + NAME + name.length;
-    return from[at] == (byte) ((dnssecOk ? 1 : 0) | (checkingDisabled ? 2 : 0))
+    return from[at] == bits()
         && ((from[at + 1] & 0xff) << 8 | from[at + 2] & 0xff) == type
         && ((from[at + 3] & 0xff) << 8 | from[at + 4] & 0xff) == dclass
         && (from[at + 5] & 0xff) == name.length
@@ -116,7 +117,10 @@ public final class CacheKey {
     return chars == length;
   }
 
-  /** Whether the key {@link #writeTo} wrote at {@code at} is for the name whose canonical wire form is given. */
+  /**
+   * Whether the key {@link #encoded} gave, stored at {@code at}, is for the name whose canonical wire
+   * form is given.
+   */
   static boolean hasName(byte[] from, int at, byte[] canonicalName) {
     int length = from[at + 5] & 0xff;
     return Arrays.equals(canonicalName, 0, canonicalName.length, from, at + NAME, at + NAME + length);

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * never-repeated names passes through the small ring and leaves the names clients keep asking for in
  * the main one.
  *
- * <p>A record is a fixed header (below), then the key as {@link CacheKey#writeTo} wrote it, the TTL
+ * <p>A record is a fixed header (below), then the key as {@link CacheKey#encoded} gives it, the TTL
  * offsets (two bytes each), the answer's bytes, and the validation's zone and reason (UTF-8).
  */
 final class Segment {
@@ -53,6 +53,7 @@ final class Segment {
   private static final long IN_MAIN = 1L << 62;
   private static final long EMPTY = -1;
   private static final Validation.Status[] STATUSES = Validation.Status.values();
+  private static final byte[] NO_BYTES = {};
 
   private final Ring small;
   private final Ring main;
@@ -84,10 +85,17 @@ final class Segment {
    * Keeps {@code entry} for {@code key}, in place of any entry it had; false when the entry is too
    * large for this segment (the answer is then served but not kept).
    */
-  synchronized boolean put(CacheKey key, CacheEntry entry, long now) {
+  boolean put(CacheKey key, CacheEntry entry, long now) {
+    byte[] keyBytes = key.encoded(); // encoded before taking the lock
     byte[] zone = utf8(entry.validation.zone());
     byte[] reason = utf8(entry.validation.reason());
-    int keyLength = key.encodedLength();
+    synchronized (this) {
+      return put(key, keyBytes, entry, zone, reason, now);
+    }
+  }
+
+  private boolean put(CacheKey key, byte[] keyBytes, CacheEntry entry, byte[] zone, byte[] reason, long now) {
+    int keyLength = keyBytes.length;
     int length = HEADER + keyLength + 2 * entry.ttlOffsets.length + entry.wire.length + zone.length + reason.length;
     int slot = find(key);
     if (slot >= 0) {
@@ -105,17 +113,17 @@ final class Segment {
       evictSmall(now, true);
     }
     long at = small.append(length);
-    writeRecord(at, key, keyLength, entry, zone, reason, length);
+    writeRecord(at, key.hashCode(), keyBytes, entry, zone, reason, length);
     insert(key.hashCode(), at);
     count++;
     smallCount++;
     return true;
   }
 
-  private void writeRecord(long at, CacheKey key, int keyLength, CacheEntry entry, byte[] zone, byte[] reason,
+  private void writeRecord(long at, int hash, byte[] keyBytes, CacheEntry entry, byte[] zone, byte[] reason,
       int length) {
     small.putInt(at, LENGTH, length);
-    small.putInt(at, HASH, key.hashCode());
+    small.putInt(at, HASH, hash);
     small.putLong(at, STORED, entry.storedNanos);
     small.putLong(at, FRESH, entry.freshUntil);
     small.putLong(at, KEEP, entry.keepUntil);
@@ -126,15 +134,15 @@ final class Segment {
         | (validation.reason() == null ? NO_REASON : 0));
     small.putByte(at, STATUS, validation.status().ordinal());
     small.putShort(at, RCODE, entry.rcode);
-    small.putShort(at, KEY_LENGTH, keyLength);
+    small.putShort(at, KEY_LENGTH, keyBytes.length);
     small.putShort(at, WIRE_LENGTH, entry.wire.length);
     small.putShort(at, TTL_COUNT, entry.ttlOffsets.length);
     small.putShort(at, ZONE_LENGTH, zone.length);
     small.putShort(at, REASON_LENGTH, reason.length);
     byte[] bytes = small.array(at);
     int p = small.offset(at) + HEADER;
-    key.writeTo(bytes, p);
-    p += keyLength;
+    System.arraycopy(keyBytes, 0, bytes, p, keyBytes.length);
+    p += keyBytes.length;
     for (int offset : entry.ttlOffsets) {
       bytes[p++] = (byte) (offset >>> 8);
       bytes[p++] = (byte) offset;
@@ -168,8 +176,7 @@ final class Segment {
       hits++;
       ring.putInt(at, HITS, hits);
       int state = ring.getByte(at, STATE);
-      int recent = Math.min(RECENT_MAX, (state >>> RECENT_SHIFT) + 1);
-      ring.putByte(at, STATE, (state & ((1 << RECENT_SHIFT) - 1)) | recent << RECENT_SHIFT);
+      ring.putByte(at, STATE, withRecent(state, Math.min(RECENT_MAX, (state >>> RECENT_SHIFT) + 1)));
     }
     return copyOf(ring, at, hits);
   }
@@ -297,7 +304,7 @@ final class Segment {
     }
     long to = main.append(length); // the small ring is untouched meanwhile: copy straight across
     main.write(to, 0, small.array(at), small.offset(at), length);
-    main.putByte(to, STATE, state & ((1 << RECENT_SHIFT) - 1));
+    main.putByte(to, STATE, withRecent(state, 0));
     slots[slotOf(hash, at)] = to | IN_MAIN; // looked up again: evictions in the main ring shift slots
     small.release(length);
     smallCount--;
@@ -330,7 +337,7 @@ final class Segment {
     }
     long to = main.append(length);
     main.write(to, 0, record, 0, length);
-    main.putByte(to, STATE, (state & ((1 << RECENT_SHIFT) - 1)) | (recent - 1) << RECENT_SHIFT);
+    main.putByte(to, STATE, withRecent(state, recent - 1));
     slots[slot] = to | IN_MAIN;
   }
 
@@ -438,7 +445,11 @@ final class Segment {
     return locator & ~IN_MAIN;
   }
 
+  private static int withRecent(int state, int recent) {
+    return (state & ((1 << RECENT_SHIFT) - 1)) | recent << RECENT_SHIFT;
+  }
+
   private static byte[] utf8(String text) {
-    return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+    return text == null ? NO_BYTES : text.getBytes(StandardCharsets.UTF_8);
   }
 }
