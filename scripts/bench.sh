@@ -20,7 +20,8 @@ export PROXY_CMD="exec $ROOT/scripts/bench-proxy.sh"
 export FWD_BEST="${FWD_BEST:-1}"
 export OUT="${OUT:-/tmp/dnsgate-bench-$(date +%Y%m%d-%H%M%S)}"
 JAVA_BIN=${JAVA:-java}
-java_major=$("$JAVA_BIN" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+. "$ROOT/scripts/lib/java.sh"
+java_major=$(java_major "$("$JAVA_BIN" -XshowSettings:properties -version 2>&1)")
 if [ -n "${JAVA:-}" ] && [ -z "${AOT_CACHE:-}" ] && [ "${java_major:-0}" -ge 25 ]; then
   mkdir -p "$OUT"
   # shellcheck disable=SC2086 # JVM_OPTS holds several options
