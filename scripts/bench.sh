@@ -21,7 +21,8 @@ export FWD_BEST="${FWD_BEST:-1}"
 export OUT="${OUT:-/tmp/dnsgate-bench-$(date +%Y%m%d-%H%M%S)}"
 JAVA_BIN=${JAVA:-java}
 . "$ROOT/scripts/lib/java.sh"
-java_major=$(java_major "$("$JAVA_BIN" -XshowSettings:properties -version 2>&1)")
+java_props=$("$JAVA_BIN" -XshowSettings:properties -version 2>&1)
+java_major=$(java_major "$java_props")
 if [ -n "${JAVA:-}" ] && [ -z "${AOT_CACHE:-}" ] && [ "${java_major:-0}" -ge 25 ]; then
   mkdir -p "$OUT"
   # shellcheck disable=SC2086 # JVM_OPTS holds several options

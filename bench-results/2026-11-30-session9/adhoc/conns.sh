@@ -11,7 +11,7 @@ trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || t
 export PROXY_EXTRA_OPTS="${EXTRA:-}"
 start_system dnsgate $PORT
 HP=$(grep -o 'http://127.0.0.1:[0-9]*' $OUT/dnsgate.log | head -1)
-curl -s $HP/q/metrics | grep -E "^dnsgate_upstream_(connections|connects)" 
+curl -s $HP/q/metrics | grep -E "^dnsgate_upstream_(connections|connects)"
 flood_warm $PORT dnsgate
 (sleep 5; curl -s $HP/q/metrics | grep -E "^dnsgate_upstream_(connections|connects)"; ss -tnp | grep ":$DOT_PORT" | grep java ) & SUB=$!
 flood_run $PORT dnsgate $SERVER $QDIR/flood.txt 10 200 $OUT/f | cut -c1-150

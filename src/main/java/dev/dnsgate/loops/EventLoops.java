@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Which event loop does what. The UDP listener sockets own the first loops (one socket each);
- * upstream TLS connections are spread over the others (on 2 cores, Quarkus's one loop per core leaves
- * one). Left to chance (Netty's and Vert.x's separate round-robins), a connection sometimes shared the
- * listener's thread, and forward-unique fell from ~95k to ~50k qps.
+ * upstream TLS connections are spread over the others. Quarkus starts one loop per core, so on 2 cores
+ * a single loop carries every connection. Left to chance (Netty's and Vert.x's separate round-robins),
+ * a connection sometimes shared the listener's thread, and forward-unique fell from ~95k to ~50k qps.
  */
 // One instance per Vert.x: the split is state that the listeners set and the upstreams read.
 @Singleton

@@ -22,7 +22,7 @@ public final class DotUpstream extends HealthTrackedServer {
    * before the in-flight cap: each connection lives on one event loop, so spreading moderate load
    * over the pool spreads TLS work over the cores (one connection capped forward-unique at ~40k qps).
    * That needs loops to spread over: with Quarkus's one loop per core, a 2-core machine has a single
-   * loop beside the listener's, and every connection lives on it (BENCHMARKS.md, session 9).
+   * loop beside the listener's, and every connection lives on it (BENCHMARKS.md, "Where a miss's time goes").
    */
   private static final int SPREAD_AT = 8;
   /** How often idle connections are looked for: well inside the margin DotConnection keeps (1 s). */
