@@ -26,10 +26,18 @@ public record Cidr(byte[] network, int prefix) {
     return new Cidr(bytes, prefix);
   }
 
-  /** Whether any of {@code networks} holds {@code address}; a loop, as it runs for every query. */
+  /**
+   * Whether any of {@code networks} holds {@code address}. It runs for every query (the access gate,
+   * rate-limit exemptions, client rules), so the address is copied out once, not once per network,
+   * and the list is walked by index, not by an iterator object.
+   */
   public static boolean anyContains(List<Cidr> networks, InetAddress address) {
-    for (Cidr network : networks) {
-      if (network.contains(address)) {
+    if (networks.isEmpty()) {
+      return false;
+    }
+    byte[] candidate = address.getAddress();
+    for (int i = 0; i < networks.size(); i++) {
+      if (networks.get(i).contains(candidate)) {
         return true;
       }
     }
@@ -37,7 +45,10 @@ public record Cidr(byte[] network, int prefix) {
   }
 
   public boolean contains(InetAddress address) {
-    byte[] candidate = address.getAddress();
+    return contains(address.getAddress());
+  }
+
+  private boolean contains(byte[] candidate) {
     if (candidate.length != network.length) {
       return false;
     }
