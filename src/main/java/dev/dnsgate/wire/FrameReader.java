@@ -9,9 +9,10 @@ import io.vertx.core.buffer.Buffer;
  * message and is skipped.
  *
  * <p>A whole frame inside one read is handed on as a slice of that read, without a copy; only the
- * unfinished tail of a read is kept. (Vert.x's RecordParser copied every message twice, about 2 KB
- * of garbage per upstream answer in allocation profiles.) The slice is valid after the handler
- * returns, as nothing writes to a read's buffer again.
+ * unfinished tail of a read is kept, as a copy. (Vert.x's RecordParser copied every message twice,
+ * about 2 KB of garbage per upstream answer in allocation profiles.) The slice stays valid after the
+ * handler returns only as long as the caller keeps the read: the upstream connection releases its
+ * reads to Netty's pool, so its handler copies what it keeps.
  */
 public final class FrameReader implements Handler<Buffer> {
 

@@ -3,6 +3,7 @@ package dev.dnsgate.listen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dnsgate.config.DnsgateConfig;
 import dev.dnsgate.testing.DnsClient;
 import dev.dnsgate.testing.DotUpstreamsResource;
 import dev.dnsgate.testing.Eventually;
@@ -36,6 +37,7 @@ class SlowTcpClientsEndToEndTest {
 
   @Inject DnsListeners listeners;
   @Inject MeterRegistry registry;
+  @Inject DnsgateConfig config;
 
   DnsClient client;
 
@@ -47,11 +49,12 @@ class SlowTcpClientsEndToEndTest {
 
   @Test
   void thousandsOfIdleTcpClientsAreCappedAndUdpIsStillServed() throws Exception {
-    // Another test's client may still hold a connection, which the server's idle timeout (10 s) can
-    // close at any moment: counted from a baseline that includes it, the sum below would then stop one
+    // Another test's client may still hold a connection, which the server's idle timeout can close
+    // at any moment: counted from a baseline that includes it, the sum below would then stop one
     // short and never add up (seen once in a full run). So start when none is left.
     Eventually.await("other tests' TCP clients gone",
-        () -> Meters.value(registry, "dnsgate.tcp.connections") == 0, 15_000);
+        () -> Meters.value(registry, "dnsgate.tcp.connections") == 0,
+        config.listen().tcp().idleTimeout().toMillis() + 5_000);
     long refusedBefore = Meters.value(registry, "dnsgate.tcp.refused");
     List<Socket> idle = new ArrayList<>();
     try {
