@@ -11,6 +11,7 @@
 # more about the neighbours than about the build, CPU per query much less so.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/scripts/lib/java.sh"
 BENCH="${BENCH:-$ROOT/../shared/bench}"
 A="$(cd "$1" && pwd)"; B="$(cd "$2" && pwd)"; ROUNDS="${3:-4}"; SECS="${4:-10}"
 QDIR="${QDIR:-/tmp/bench-q}"; export QDIR
@@ -38,7 +39,8 @@ rules:
 YAML
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 start() {
-  java -Xms144m -Xmx144m -XX:+UseParallelGC -Ddnsgate.listen.port="$PORT" \
+  # shellcheck disable=SC2086 # several JVM options
+  java $DNSGATE_JVM_OPTS -Ddnsgate.listen.port="$PORT" \
     -Ddnsgate.upstream.servers="127.0.0.1:$DOT_PORT#dot.test" -Ddnsgate.upstream.ca-file="$WORK/upstream/ca.pem" \
     -Ddnsgate.rules.dir="$WORK/rules" -Dquarkus.http.port=0 -jar "$1/quarkus-run.jar" > "$WORK/proxy-$2-$3.log" 2>&1 &
   PROXY=$!

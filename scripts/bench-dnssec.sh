@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 . "$ROOT/scripts/lib/unbound-conf.sh"
+. "$ROOT/scripts/lib/java.sh"
 SECS="${SECS:-10}"; ROUNDS="${ROUNDS:-2}"
 export DOT_PORT="${DOT_PORT:-18853}" PLAIN_PORT="${PLAIN_PORT:-18054}"
 PROXY_PORT="${PROXY_PORT:-18153}"; UNBOUND_PORT="${UNBOUND_PORT:-18154}"
@@ -47,7 +48,7 @@ wait_ready() { # port name
 port_free() { ! ss -Hlun "sport = :$1" | grep -q .; }
 
 start_dnsgate() { # validate: true|false; sets PID
-  java ${JVM_OPTS:--Xms144m -Xmx144m -XX:+UseParallelGC} \
+  java ${JVM_OPTS:-$DNSGATE_JVM_OPTS} \
     -Ddnsgate.listen.port="$PROXY_PORT" -Dquarkus.http.port=0 -Ddnsgate.rules.dir="$W" \
     -Ddnsgate.upstream.servers="127.0.0.1:$DOT_PORT#dot.test" -Ddnsgate.upstream.ca-file="$W/upstream/ca.pem" \
     -Ddnsgate.dnssec.validate="$1" -Ddnsgate.dnssec.anchor-file="$W/anchors.ds" -Ddnsgate.dnssec.anchor-mode=replace \

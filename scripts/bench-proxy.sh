@@ -6,6 +6,7 @@
 # clients are then enabled on those ports with that certificate (dot-hit, doh-hit).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/scripts/lib/java.sh"
 RULES="$(mktemp -d /tmp/dnsgate-bench-rules.XXXXXX)"
 cat > "$RULES/bench.yaml" <<YAML
 rules:
@@ -48,7 +49,7 @@ if [ -n "${AOT_CACHE:-}" ]; then
 elif [ -f app-cds.jsa ] && [ -z "${JAVA:-}" ]; then
   CDS_OPTS=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
 fi
-exec "${JAVA:-java}" ${JVM_OPTS:--Xms144m -Xmx144m -XX:+UseParallelGC} "${CDS_OPTS[@]}" \
+exec "${JAVA:-java}" ${JVM_OPTS:-$DNSGATE_JVM_OPTS} "${CDS_OPTS[@]}" \
   -Ddnsgate.listen.port="$PORT" \
   -Ddnsgate.upstream.servers="$UPSTREAM_ADDR#$UPSTREAM_NAME" -Ddnsgate.upstream.ca-file="$UPSTREAM_CA" \
   -Ddnsgate.rules.dir="$RULES" -Dquarkus.http.port=0 "${ENC_OPTS[@]}" ${PROXY_EXTRA_OPTS:-} \

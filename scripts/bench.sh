@@ -14,13 +14,13 @@ ROOT=$PWD
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 [ -x "$BENCH/compare.sh" ] || { echo "no benchmark harness at $BENCH (set BENCH_DIR)" >&2; exit 1; }
 ./mvnw -B -q package -DskipTests
-export JVM_OPTS="${JVM_OPTS:--Xms144m -Xmx144m -XX:+UseParallelGC}"
+. "$ROOT/scripts/lib/java.sh"
+export JVM_OPTS="${JVM_OPTS:-$DNSGATE_JVM_OPTS}"
 export PROXY_NAME=dnsgate
 export PROXY_CMD="exec $ROOT/scripts/bench-proxy.sh"
 export FWD_BEST="${FWD_BEST:-1}"
 export OUT="${OUT:-/tmp/dnsgate-bench-$(date +%Y%m%d-%H%M%S)}"
 JAVA_BIN=${JAVA:-java}
-. "$ROOT/scripts/lib/java.sh"
 java_props=$("$JAVA_BIN" -XshowSettings:properties -version 2>&1)
 java_major=$(java_major "$java_props")
 if [ -n "${JAVA:-}" ] && [ -z "${AOT_CACHE:-}" ] && [ "${java_major:-0}" -ge 25 ]; then

@@ -8,6 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. "$ROOT/scripts/lib/java.sh"
 for tool in unbound dnsperf jcmd; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 0; }
 done
@@ -37,7 +38,8 @@ with open('$WORK/queries.txt','w') as f:
 start_upstream
 rules_version 1
 ./mvnw -B -q package -DskipTests >/dev/null || exit 1
-java -Xms144m -Xmx144m -XX:+UseParallelGC -Ddnsgate.listen.port="$PORT" \
+# shellcheck disable=SC2086 # several JVM options
+java $DNSGATE_JVM_OPTS -Ddnsgate.listen.port="$PORT" \
   -Ddnsgate.upstream.servers="127.0.0.1:$UPSTREAM_PORT#dot.test" -Ddnsgate.upstream.ca-file="$TLS/test-ca.pem" \
   -Ddnsgate.rules.dir="$WORK/rules" -Ddnsgate.upstream.probe-interval=200ms -Dquarkus.http.port=0 \
   -jar target/quarkus-app/quarkus-run.jar > "$WORK/dnsgate.log" 2>&1 &
