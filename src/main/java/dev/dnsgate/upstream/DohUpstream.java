@@ -93,9 +93,12 @@ public final class DohUpstream extends HealthTrackedServer {
         .setURI(server.dohPath())
         .putHeader("content-type", DNS_MESSAGE)
         .putHeader("accept", DNS_MESSAGE);
+    // The body is subscribed to in the callback that receives the response, on the stream's own
+    // context. A later step of the chain may run as a separate task when the caller is not on that
+    // context (start-up, a worker); the response's end can come first, and Vert.x drops a body
+    // nobody has asked for yet, so the query would wait for its timeout.
     client.request(request)
-        .compose(r -> r.send(Buffer.buffer(query.wire())))
-        .compose(this::checked)
+        .compose(r -> r.send(Buffer.buffer(query.wire())).compose(this::checked))
         .onComplete(ar -> {
           vertx.cancelTimer(timer);
           if (ar.succeeded()) {
