@@ -226,6 +226,9 @@ public interface DnsgateConfig {
     /** Where downloaded block lists are kept, so the last good copy survives restarts and failures. */
     String listCacheDir();
 
+    /** Keep each parsed block list in list-cache-dir/snapshots, so that a restart need not parse it again. */
+    boolean listSnapshots();
+
     Lint lint();
 
     /** Warnings about rules that load but cannot do what they seem to (see dev.dnsgate.rules.lint). */

@@ -50,7 +50,8 @@ public class LiveRules {
     this.pause = pause;
     this.current = new AtomicReference<>(RuleSet.empty().pausedBy(pause));
     this.config = config.rules();
-    this.lists = new ListSources(Path.of(this.config.listCacheDir()), this.config.listRefresh());
+    this.lists = new ListSources(Path.of(this.config.listCacheDir()), this.config.listRefresh(), false,
+        this.config.listSnapshots());
   }
 
   /**

@@ -43,9 +43,40 @@ public final class BlockList {
   private static final int MAX_SLICES = 4;
   private static final int READ_CHUNK = 64 * 1024;
 
-  private final DomainSet blocked = new DomainSet();
-  private final DomainSet exceptions = new DomainSet();
+  private final DomainSet blocked;
+  private final DomainSet exceptions;
   private int skipped;
+  private final boolean fromSnapshot;
+
+  public BlockList() {
+    this(new DomainSet(), new DomainSet(), 0, false);
+  }
+
+  private BlockList(DomainSet blocked, DomainSet exceptions, int skipped, boolean fromSnapshot) {
+    this.blocked = blocked;
+    this.exceptions = exceptions;
+    this.skipped = skipped;
+    this.fromSnapshot = fromSnapshot;
+  }
+
+  /** A list from the tables {@link #tables()} gave, in that order (see {@link ListSnapshots}). */
+  static BlockList fromSnapshot(LongHashSet blockedWithSubdomains, LongHashSet blockedBelowOnly,
+      LongHashSet exceptionsWithSubdomains, LongHashSet exceptionsBelowOnly, int skipped) {
+    return new BlockList(new DomainSet(blockedWithSubdomains, blockedBelowOnly),
+        new DomainSet(exceptionsWithSubdomains, exceptionsBelowOnly), skipped, true);
+  }
+
+  /** The blocked names' tables, then the exceptions'. */
+  LongHashSet[] tables() {
+    LongHashSet[] blockedTables = blocked.tables();
+    LongHashSet[] exceptionTables = exceptions.tables();
+    return new LongHashSet[] {blockedTables[0], blockedTables[1], exceptionTables[0], exceptionTables[1]};
+  }
+
+  /** Whether this list came from a snapshot rather than from parsing its file. */
+  public boolean fromSnapshot() {
+    return fromSnapshot;
+  }
 
   /**
    * Reads a list file. A large one is read in slices on several threads (cut at line ends), each into

@@ -10,8 +10,22 @@ import java.util.List;
  */
 public final class DomainSet {
 
-  private final LongHashSet withSubdomains = new LongHashSet();
-  private final LongHashSet belowOnly = new LongHashSet();
+  private final LongHashSet withSubdomains;
+  private final LongHashSet belowOnly;
+
+  public DomainSet() {
+    this(new LongHashSet(), new LongHashSet());
+  }
+
+  DomainSet(LongHashSet withSubdomains, LongHashSet belowOnly) {
+    this.withSubdomains = withSubdomains;
+    this.belowOnly = belowOnly;
+  }
+
+  /** Its two tables, in the order the constructor takes them. */
+  LongHashSet[] tables() {
+    return new LongHashSet[] {withSubdomains, belowOnly};
+  }
 
   /** @param domain lower-case text, optionally starting with "*." for subdomains only */
   public void add(String domain) {

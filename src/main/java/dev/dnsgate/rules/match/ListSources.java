@@ -35,6 +35,8 @@ public final class ListSources {
   private final HttpClient http;
   /** Lists already read, by file identity; null when every load reads its file (the server). */
   private final Map<String, BlockList> read;
+  /** Parsed lists kept between starts, in cacheDir/snapshots; null when off. */
+  private final ListSnapshots snapshots;
 
   /** Where downloaded copies are kept. */
   public Path cacheDir() {
@@ -56,7 +58,13 @@ public final class ListSources {
    *     the same lists (the what-if), where each copy of a 1M-name list costs seconds and 16 MB
    */
   public ListSources(Path cacheDir, Duration refresh, boolean reuseUnchanged) {
+    this(cacheDir, refresh, reuseUnchanged, false);
+  }
+
+  /** @param snapshots keep each parsed list in {@code cacheDir/snapshots} for the next start ({@link ListSnapshots}) */
+  public ListSources(Path cacheDir, Duration refresh, boolean reuseUnchanged, boolean snapshots) {
     this.cacheDir = cacheDir;
+    this.snapshots = snapshots ? new ListSnapshots(cacheDir.resolve("snapshots")) : null;
     this.refresh = refresh;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NORMAL).build();
@@ -74,15 +82,19 @@ public final class ListSources {
       return new BlockList();
     }
     if (read == null) {
-      return BlockList.read(path);
+      return parse(path);
     }
     String identity = path.toRealPath() + "|" + Files.size(path) + "|" + Files.getLastModifiedTime(path).toMillis();
     BlockList list = read.get(identity);
     if (list == null) {
-      list = BlockList.read(path);
+      list = parse(path);
       read.put(identity, list);
     }
     return list;
+  }
+
+  private BlockList parse(Path file) throws IOException {
+    return snapshots != null ? snapshots.read(file) : BlockList.read(file);
   }
 
   /**

@@ -14,6 +14,31 @@ final class LongHashSet {
   private long[] slots = new long[16];
   private int size;
 
+  /**
+   * A set over a table as {@link #slots()} gave it (from a snapshot); refused unless a lookup can
+   * walk it: a power-of-two length, {@code size} entries, and at least half the slots free as here.
+   */
+  static LongHashSet of(long[] slots, int size) {
+    int used = 0;
+    for (long slot : slots) {
+      if (slot != 0) {
+        used++;
+      }
+    }
+    if (slots.length < 16 || Integer.bitCount(slots.length) != 1 || used != size || (long) size * 2 > slots.length) {
+      throw new IllegalArgumentException("not a table of this set: " + size + " entries in " + slots.length + " slots");
+    }
+    LongHashSet set = new LongHashSet();
+    set.slots = slots;
+    set.size = size;
+    return set;
+  }
+
+  /** The table itself, for a snapshot; not to be changed. */
+  long[] slots() {
+    return slots;
+  }
+
   void add(long hash) {
     long value = hash == 0 ? ZERO_STANDIN : hash;
     if ((size + 1) * 2 > slots.length) {

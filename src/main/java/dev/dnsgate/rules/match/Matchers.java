@@ -150,8 +150,9 @@ public final class Matchers {
     try {
       long start = System.nanoTime();
       BlockList list = spec.environment().lists().load(source, spec.environment().resolve(source));
-      LOG.infof("%s: list %s: %d entries, %d lines skipped, %d ms", spec.where("list"), source,
-          list.entries(), list.skippedLines(), (System.nanoTime() - start) / 1_000_000);
+      LOG.infof("%s: list %s: %d entries, %d lines skipped, %d ms%s", spec.where("list"), source,
+          list.entries(), list.skippedLines(), (System.nanoTime() - start) / 1_000_000,
+          list.fromSnapshot() ? " (from its snapshot)" : "");
       return list;
     } catch (IOException e) {
       throw new RuleFileException(spec.where("list"), "cannot read list '" + source + "': " + e.getMessage());

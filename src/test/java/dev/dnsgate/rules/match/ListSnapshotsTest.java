@@ -1,0 +1,183 @@
+package dev.dnsgate.rules.match;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+
+/** Parsed lists kept between starts: used only when list, code and snapshot are as they were. */
+class ListSnapshotsTest {
+
+  private static final String LIST = String.join("\n",
+      "# a comment",
+      "0.0.0.0 ads.example tracker.example",
+      "*.below.example",
+      "||adblock.example^",
+      "@@||good.ads.example^",
+      "not a domain line",
+      "");
+
+  @TempDir Path work;
+
+  private Path list(String text) throws Exception {
+    Path file = work.resolve("list.txt");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private Path snapshotDir() {
+    return work.resolve("snapshots");
+  }
+
+  private static boolean blocks(BlockList list, String name) throws Exception {
+    return list.blocks(Name.fromString(name, Name.root));
+  }
+
+  private static List<Boolean> verdicts(BlockList list) throws Exception {
+    return List.of(blocks(list, "ads.example."), blocks(list, "x.tracker.example."), blocks(list, "below.example."),
+        blocks(list, "a.below.example."), blocks(list, "adblock.example."), blocks(list, "good.ads.example."),
+        blocks(list, "other.example."));
+  }
+
+  @Test
+  void theNextReadComesFromTheSnapshotAndBlocksTheSameNames() throws Exception {
+    Path file = list(LIST);
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    BlockList parsed = snapshots.read(file);
+    BlockList again = snapshots.read(file);
+
+    assertFalse(parsed.fromSnapshot());
+    assertTrue(again.fromSnapshot());
+    assertEquals(List.of(true, true, false, true, true, false, false), verdicts(parsed));
+    assertEquals(verdicts(parsed), verdicts(again));
+    assertEquals(parsed.entries(), again.entries());
+    assertEquals(parsed.skippedLines(), again.skippedLines());
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(snapshotDir())));
+  }
+
+  @Test
+  void aBigListReadInSlicesComesBackWhole() throws Exception {
+    Path file = list(IntStream.range(0, 100_000).mapToObj(i -> "0.0.0.0 host" + i + ".big.example")
+        .collect(Collectors.joining("\n")));
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    BlockList parsed = snapshots.read(file);
+    BlockList again = snapshots.read(file);
+
+    assertTrue(again.fromSnapshot());
+    assertEquals(100_000, again.entries());
+    assertEquals(parsed.entries(), again.entries());
+    assertTrue(blocks(again, "host0.big.example.") && blocks(again, "host99999.big.example."));
+    assertFalse(blocks(again, "host100000.big.example."));
+  }
+
+  @Test
+  void aListChangedWithTheSameSizeAndTimeIsParsedAgain() throws Exception {
+    Path file = list(LIST);
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    snapshots.read(file);
+    FileTime time = Files.getLastModifiedTime(file);
+    Files.writeString(file, LIST.replace("ads.example", "adz.example"));
+    Files.setLastModifiedTime(file, time);
+
+    BlockList changed = snapshots.read(file);
+    assertFalse(changed.fromSnapshot());
+    assertTrue(blocks(changed, "adz.example."));
+    assertFalse(blocks(changed, "ads.example."));
+  }
+
+  @Test
+  void aDamagedOrCutSnapshotIsIgnoredAndMadeAgain() throws Exception {
+    Path file = list(LIST);
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    snapshots.read(file);
+    Path snapshot = onlySnapshot();
+    try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(new byte[] {0x55}), 60);
+    }
+    BlockList afterDamage = snapshots.read(file);
+    assertFalse(afterDamage.fromSnapshot());
+    assertEquals(List.of(true, true, false, true, true, false, false), verdicts(afterDamage));
+    assertTrue(snapshots.read(file).fromSnapshot(), "the damaged one was replaced");
+
+    try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
+      channel.truncate(channel.size() / 2);
+    }
+    assertFalse(snapshots.read(file).fromSnapshot());
+  }
+
+  @Test
+  void aFolderOthersCanWriteIsNotUsed() throws Exception {
+    Path file = list(LIST);
+    Files.createDirectories(snapshotDir());
+    Files.setPosixFilePermissions(snapshotDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    snapshots.read(file);
+
+    BlockList again = snapshots.read(file);
+    assertFalse(again.fromSnapshot());
+    assertTrue(blocks(again, "ads.example."));
+    try (var files = Files.list(snapshotDir())) {
+      assertEquals(0, files.count(), "nothing written where others could change it");
+    }
+  }
+
+  @Test
+  void aFolderOwnedBySomeoneElseIsNotUsed() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a folder away");
+    Path file = list(LIST);
+    Files.createDirectories(snapshotDir());
+    Files.setPosixFilePermissions(snapshotDir(), PosixFilePermissions.fromString("rwx------"));
+    Files.setOwner(snapshotDir(), work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    snapshots.read(file);
+
+    assertFalse(snapshots.read(file).fromSnapshot());
+    try (var files = Files.list(snapshotDir())) {
+      assertEquals(0, files.count());
+    }
+  }
+
+  @Test
+  void aTableALookupCouldNotWalkIsRefused() {
+    long[] full = new long[16];
+    Arrays.fill(full, 7);
+    assertThrows(IllegalArgumentException.class, () -> LongHashSet.of(full, 16));
+    assertThrows(IllegalArgumentException.class, () -> LongHashSet.of(new long[16], 1));
+    assertThrows(IllegalArgumentException.class, () -> LongHashSet.of(new long[24], 0));
+  }
+
+  @Test
+  void listSourcesKeepSnapshotsInTheCacheFolderWhenAsked() throws Exception {
+    Path file = list(LIST);
+    Path cache = work.resolve("cache");
+    new ListSources(cache, Duration.ofDays(1), false, true).load(file.toString(), file);
+
+    assertTrue(new ListSources(cache, Duration.ofDays(1), false, true).load(file.toString(), file).fromSnapshot());
+    assertFalse(new ListSources(cache, Duration.ofDays(1), false, false).load(file.toString(), file).fromSnapshot());
+  }
+
+  private Path onlySnapshot() throws Exception {
+    try (var files = Files.list(snapshotDir())) {
+      List<Path> all = files.toList();
+      assertEquals(1, all.size(), all.toString());
+      return all.get(0);
+    }
+  }
+}
