@@ -52,21 +52,33 @@ public final class ListSnapshots {
   /** Magic, code digest, list size and CRC, skipped lines; the snapshot's CRC after the tables. */
   private static final int HEADER = 4 * Long.BYTES + Integer.BYTES;
 
+  /** Below this a list parses in milliseconds: a snapshot would only add a file. */
+  static final long MIN_LIST_BYTES = 1 << 20;
+
   private final Path dir;
+  private final long minListBytes;
   private volatile boolean refused;
   private volatile boolean checked;
 
   public ListSnapshots(Path dir) {
-    this.dir = dir;
+    this(dir, MIN_LIST_BYTES);
   }
 
-  /** The list in {@code file}: from its snapshot when one fits, else parsed and then snapshotted. */
+  ListSnapshots(Path dir, long minListBytes) {
+    this.dir = dir;
+    this.minListBytes = minListBytes;
+  }
+
+  /**
+   * The list in {@code file}: from its snapshot when one fits, else parsed and then snapshotted (a
+   * list of 1 MiB or more; smaller ones are always parsed).
+   */
   public BlockList read(Path file) throws IOException {
-    Path snapshot = usableDir() ? dir.resolve(name(file)) : null;
+    long size = Files.size(file);
+    Path snapshot = size >= minListBytes && usableDir() ? dir.resolve(name(file)) : null;
     if (snapshot == null) {
       return BlockList.read(file);
     }
-    long size = Files.size(file);
     long crc = fileCrc(file);
     if (Files.isRegularFile(snapshot)) {
       BlockList list = load(snapshot, size, crc);

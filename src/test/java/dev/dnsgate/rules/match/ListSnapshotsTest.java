@@ -59,7 +59,7 @@ class ListSnapshotsTest {
   @Test
   void theNextReadComesFromTheSnapshotAndBlocksTheSameNames() throws Exception {
     Path file = list(LIST);
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
     BlockList parsed = snapshots.read(file);
     BlockList again = snapshots.read(file);
 
@@ -76,7 +76,7 @@ class ListSnapshotsTest {
   void aBigListReadInSlicesComesBackWhole() throws Exception {
     Path file = list(IntStream.range(0, 100_000).mapToObj(i -> "0.0.0.0 host" + i + ".big.example")
         .collect(Collectors.joining("\n")));
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
     BlockList parsed = snapshots.read(file);
     BlockList again = snapshots.read(file);
 
@@ -90,7 +90,7 @@ class ListSnapshotsTest {
   @Test
   void aListChangedWithTheSameSizeAndTimeIsParsedAgain() throws Exception {
     Path file = list(LIST);
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
     snapshots.read(file);
     FileTime time = Files.getLastModifiedTime(file);
     Files.writeString(file, LIST.replace("ads.example", "adz.example"));
@@ -105,7 +105,7 @@ class ListSnapshotsTest {
   @Test
   void aDamagedOrCutSnapshotIsIgnoredAndMadeAgain() throws Exception {
     Path file = list(LIST);
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
     snapshots.read(file);
     Path snapshot = onlySnapshot();
     try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
@@ -127,7 +127,7 @@ class ListSnapshotsTest {
     Path file = list(LIST);
     Files.createDirectories(snapshotDir());
     Files.setPosixFilePermissions(snapshotDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
     snapshots.read(file);
 
     BlockList again = snapshots.read(file);
@@ -145,7 +145,7 @@ class ListSnapshotsTest {
     Files.createDirectories(snapshotDir());
     Files.setPosixFilePermissions(snapshotDir(), PosixFilePermissions.fromString("rwx------"));
     Files.setOwner(snapshotDir(), work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
     snapshots.read(file);
 
     assertFalse(snapshots.read(file).fromSnapshot());
@@ -164,13 +164,32 @@ class ListSnapshotsTest {
   }
 
   @Test
-  void listSourcesKeepSnapshotsInTheCacheFolderWhenAsked() throws Exception {
+  void aSmallListIsAlwaysParsed() throws Exception {
     Path file = list(LIST);
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir());
+    snapshots.read(file);
+
+    assertFalse(snapshots.read(file).fromSnapshot());
+    assertFalse(Files.exists(snapshotDir()), "no folder made for lists below " + ListSnapshots.MIN_LIST_BYTES + " bytes");
+  }
+
+  @Test
+  void listSourcesKeepSnapshotsInTheCacheFolderWhenAsked() throws Exception {
+    Path file = list(bigList());
     Path cache = work.resolve("cache");
     new ListSources(cache, Duration.ofDays(1), false, true).load(file.toString(), file);
 
     assertTrue(new ListSources(cache, Duration.ofDays(1), false, true).load(file.toString(), file).fromSnapshot());
     assertFalse(new ListSources(cache, Duration.ofDays(1), false, false).load(file.toString(), file).fromSnapshot());
+  }
+
+  /** A list just over the size from which snapshots are kept. */
+  private static String bigList() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; text.length() < ListSnapshots.MIN_LIST_BYTES; i++) {
+      text.append("0.0.0.0 host").append(i).append(".big.example\n");
+    }
+    return text.toString();
   }
 
   private Path onlySnapshot() throws Exception {
