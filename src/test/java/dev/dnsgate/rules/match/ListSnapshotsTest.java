@@ -109,17 +109,45 @@ class ListSnapshotsTest {
     snapshots.read(file);
     Path snapshot = onlySnapshot();
     try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
-      channel.write(ByteBuffer.wrap(new byte[] {0x55}), 60);
+      channel.write(ByteBuffer.wrap(new byte[] {0x55}), 35); // the skipped-lines count: only the CRC tells
     }
     BlockList afterDamage = snapshots.read(file);
     assertFalse(afterDamage.fromSnapshot());
     assertEquals(List.of(true, true, false, true, true, false, false), verdicts(afterDamage));
+    assertEquals(1, afterDamage.skippedLines());
     assertTrue(snapshots.read(file).fromSnapshot(), "the damaged one was replaced");
 
     try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
       channel.truncate(channel.size() / 2);
     }
     assertFalse(snapshots.read(file).fromSnapshot());
+  }
+
+  @Test
+  void aSnapshotThatIsALinkIsNotUsed() throws Exception {
+    Path file = list(LIST);
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
+    snapshots.read(file);
+    Path snapshot = onlySnapshot();
+    Path elsewhere = Files.move(snapshot, work.resolve("elsewhere.snapshot"));
+    Files.createSymbolicLink(snapshot, elsewhere);
+
+    assertFalse(snapshots.read(file).fromSnapshot());
+  }
+
+  @Test
+  void aFolderAboveThatOthersCanWriteIsNotTrustedUnlessSticky() throws Exception {
+    Path file = list(LIST);
+    Path shared = work.resolve("shared");
+    Files.createDirectories(shared);
+    Files.setAttribute(shared, "unix:mode", 0777);
+    ListSnapshots snapshots = new ListSnapshots(shared.resolve("snapshots"), 0);
+    snapshots.read(file);
+    assertFalse(snapshots.read(file).fromSnapshot(), "anyone could swap the snapshots folder");
+
+    Files.setAttribute(shared, "unix:mode", 01777);
+    snapshots.read(file);
+    assertTrue(snapshots.read(file).fromSnapshot(), "sticky, as /tmp: nobody can move another's folder");
   }
 
   @Test

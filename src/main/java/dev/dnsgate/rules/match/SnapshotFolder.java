@@ -1,0 +1,143 @@
+package dev.dnsgate.rules.match;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The folder list snapshots live in, and whether what is in it can be trusted: a snapshot decides
+ * what is blocked, so no other user may be able to put one there or swap the folder. Checked at
+ * every use (a few stat calls):
+ *
+ * <ul>
+ *   <li>the folder is a real folder (not a link), this user's, and not writable by group or others
+ *       (dnsgate makes it owner-only);
+ *   <li>every folder above it is this user's or root's, and not writable by group or others unless
+ *       sticky (as /tmp is: there nobody may rename another's entry);
+ *   <li>a snapshot is a regular file (not a link), this user's, not writable by group or others.
+ * </ul>
+ *
+ * Linux only (the {@code unix} file attributes); elsewhere, and whenever a check fails, snapshots are
+ * not used and the lists are parsed, with one warning per reason.
+ */
+final class SnapshotFolder {
+
+  private static final Logger LOG = Logger.getLogger(SnapshotFolder.class);
+  private static final int GROUP_OR_OTHER_WRITE = 0022;
+  private static final int STICKY = 01000;
+  private static final int FILE_TYPE = 0170000;
+  private static final int REGULAR_FILE = 0100000;
+  private static final int DIRECTORY = 0040000;
+  /** A partial file this old was left by a process that died while writing it. */
+  private static final Duration STALE_PARTIAL = Duration.ofHours(1);
+
+  private final Path dir;
+  private String lastRefusal;
+  private boolean swept;
+
+  SnapshotFolder(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The folder, made if missing, when it can be trusted now; else null. */
+  synchronized Path trusted() {
+    try {
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      }
+      int us = ourUid();
+      String problem = problem(dir, us, true);
+      for (Path above = dir.toRealPath().getParent(); problem == null && above != null; above = above.getParent()) {
+        problem = problem(above, us, false);
+      }
+      if (problem != null) {
+        return refuse(problem);
+      }
+      lastRefusal = null;
+      sweepOnce();
+      return dir;
+    } catch (IOException | RuntimeException e) {
+      return refuse(e.toString());
+    }
+  }
+
+  /** Whether {@code snapshot} exists and can be trusted (a warning if it exists but cannot). */
+  boolean trustedFile(Path snapshot) {
+    try {
+      Map<String, Object> attributes = Files.readAttributes(snapshot, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) attributes.get("mode");
+      if ((mode & FILE_TYPE) != REGULAR_FILE || (Integer) attributes.get("uid") != ourUid()
+          || (mode & GROUP_OR_OTHER_WRITE) != 0) {
+        LOG.warnf("list snapshot %s is not used: not a regular file of this user, or writable by others", snapshot);
+        return false;
+      }
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("list snapshot %s is not used: %s", snapshot, e.toString());
+      return false;
+    }
+  }
+
+  /** A new file of this user's only, under a name nobody else has (O_EXCL), to write a snapshot into. */
+  Path newPartial(String prefix) throws IOException {
+    return Files.createTempFile(dir, prefix + ".", ".partial");
+  }
+
+  private static String problem(Path path, int us, boolean ours) throws IOException {
+    Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+    int uid = (Integer) attributes.get("uid");
+    int mode = (Integer) attributes.get("mode");
+    boolean writableByOthers = (mode & GROUP_OR_OTHER_WRITE) != 0;
+    if (ours) {
+      if ((mode & FILE_TYPE) != DIRECTORY || uid != us || writableByOthers) {
+        return path + " must be a folder of uid " + us + " that group and others cannot write (uid " + uid
+            + ", mode " + Integer.toOctalString(mode & 07777) + ")";
+      }
+    } else if ((uid != us && uid != 0) || (writableByOthers && (mode & STICKY) == 0)) {
+      return path + " (above the snapshots) must be this user's or root's, and not writable by group or others"
+          + " unless sticky (uid " + uid + ", mode " + Integer.toOctalString(mode & 07777) + ")";
+    }
+    return null;
+  }
+
+  /** The process's user id: /proc/self belongs to it. */
+  private static int ourUid() throws IOException {
+    return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+  }
+
+  private Path refuse(String why) {
+    if (!why.equals(lastRefusal)) {
+      lastRefusal = why;
+      LOG.warnf("list snapshots in %s are not used (lists are parsed): %s", dir, why);
+    }
+    return null;
+  }
+
+  private void sweepOnce() {
+    if (swept) {
+      return;
+    }
+    swept = true;
+    Instant before = Instant.now().minus(STALE_PARTIAL);
+    try (DirectoryStream<Path> partials = Files.newDirectoryStream(dir, "*.partial")) {
+      for (Path partial : partials) {
+        if (Files.getLastModifiedTime(partial, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+          Files.deleteIfExists(partial);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debugf("stale partial snapshots in %s not removed: %s", dir, e);
+    }
+  }
+}
