@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -33,6 +35,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 public final class DohUpstream extends HealthTrackedServer {
 
   static final String DNS_MESSAGE = "application/dns-message";
+  /** Marks an exchange whose attempt timed out before its request was sent. */
+  private static final Object TIMED_OUT = new Object();
 
   private final HttpClient client;
   private final SpkiPins pins;
@@ -83,8 +87,16 @@ public final class DohUpstream extends HealthTrackedServer {
     long start = System.nanoTime();
     CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
     inFlight.incrementAndGet();
-    long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> result.completeExceptionally(
-        new UpstreamException(Kind.TIMEOUT, server.label() + ": no answer within " + timeoutMs + " ms")));
+    // A stream whose answer never comes is reset when the attempt gives up on it: left open, such
+    // streams would fill the connections' stream limit, and every later query would queue behind them.
+    AtomicReference<Object> stream = new AtomicReference<>();
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
+      result.completeExceptionally(
+          new UpstreamException(Kind.TIMEOUT, server.label() + ": no answer within " + timeoutMs + " ms"));
+      if (stream.getAndSet(TIMED_OUT) instanceof HttpClientRequest sent) {
+        sent.reset();
+      }
+    });
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setServer(SocketAddress.inetSocketAddress(server.address()))
@@ -98,7 +110,15 @@ public final class DohUpstream extends HealthTrackedServer {
     // context (start-up, a worker); the response's end can come first, and Vert.x drops a body
     // nobody has asked for yet, so the query would wait for its timeout.
     client.request(request)
-        .compose(r -> r.send(Buffer.buffer(query.wire())).compose(this::checked))
+        .compose(r -> {
+          // Reset only once sent: Vert.x 4.5 never frees the stream slot of a request reset before
+          // its headers went out. So a request that got its stream after the timeout is sent, then reset.
+          Future<Buffer> body = r.send(Buffer.buffer(query.wire())).compose(this::checked);
+          if (!stream.compareAndSet(null, r)) {
+            r.reset();
+          }
+          return body;
+        })
         .onComplete(ar -> {
           vertx.cancelTimer(timer);
           if (ar.succeeded()) {

@@ -26,6 +26,7 @@ public final class ScriptedDohServer implements AutoCloseable {
   private final List<Message> received = new CopyOnWriteArrayList<>();
   private final List<HttpVersion> versions = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private volatile boolean silent;
   private HttpServer server;
   private int port;
 
@@ -67,9 +68,17 @@ public final class ScriptedDohServer implements AutoCloseable {
       }
       received.add(query);
       versions.add(request.version());
+      if (silent) {
+        return; // the stream stays open until the client resets it
+      }
       byte[] answer = ScriptedDotServer.standard(query).bytes();
       request.response().putHeader("content-type", "application/dns-message").end(Buffer.buffer(answer));
     });
+  }
+
+  /** While silent, queries are received and recorded but never answered. */
+  public void silent(boolean silent) {
+    this.silent = silent;
   }
 
   public List<Message> received() {

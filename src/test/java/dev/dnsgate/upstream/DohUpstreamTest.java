@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,42 @@ class DohUpstreamTest extends UpstreamTestBase {
       asker.join();
     }
     assertTrue(failures.isEmpty(), failures.size() + " unanswered, first: " + (failures.isEmpty() ? "" : failures.get(0)));
+  }
+
+  @Test
+  void streamsOfUnansweredQueriesAreResetSoLaterQueriesGetThrough() throws Exception {
+    ScriptedDohServer server = doh();
+    List<UpstreamServer> servers = List.of(UpstreamServer.parse(entry(server, "dot.test")));
+    group = new UpstreamGroup(vertx, new EventLoops(vertx), Settings.upstream(servers, u -> {
+      u.connectionsPerServer = 1;
+      u.maxInFlightPerConnection = 2;
+      u.attemptTimeout = Duration.ofMillis(300);
+      u.totalTimeout = Duration.ofMillis(300);
+      u.failuresBeforeDown = 100;
+    }));
+    // the connection first: on a busy machine a cold JVM's TLS and HTTP/2 set-up can outlast 300 ms
+    Eventually.await("a first answer", () -> group.resolve(UpstreamTestSupport.outbound(
+        DnsClient.query("first.example.test.", Type.A))).handle((answer, error) -> error == null).join(), 10_000);
+    server.silent(true);
+    List<CompletableFuture<UpstreamAnswer>> unanswered = new ArrayList<>();
+    for (int i = 0; i < 4; i++) { // two streams open, two more waiting for one
+      unanswered.add(group.resolve(UpstreamTestSupport.outbound(DnsClient.query("held" + i + ".example.test.", Type.A))));
+    }
+    for (CompletableFuture<UpstreamAnswer> query : unanswered) {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> query.get(5, TimeUnit.SECONDS));
+      assertEquals(UpstreamException.Kind.TIMEOUT, UpstreamException.of(e.getCause()).kind());
+    }
+    server.silent(false);
+
+    Message answer;
+    try {
+      answer = group.resolve(UpstreamTestSupport.outbound(DnsClient.query("after.example.test.", Type.A)))
+          .get(5, TimeUnit.SECONDS).message();
+    } catch (ExecutionException e) {
+      throw new AssertionError("no answer after the held queries; the server received "
+          + server.received().stream().map(m -> m.getQuestion().getName().toString()).toList(), e);
+    }
+    assertEquals("192.0.2.1", ((ARecord) DnsClient.firstAnswer(answer)).getAddress().getHostAddress());
   }
 
   @Test
