@@ -15,10 +15,11 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,8 +30,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * queries as streams of a few connections ({@code connections-per-server}, each up to {@code
  * max-in-flight-per-connection} streams). The same TLS rules as DoT: TLS 1.2/1.3, the chain verified
  * against the trust store or {@code ca-file}, the certificate must carry the TLS name (the URL's
- * host, also SNI and the HTTP authority), pins checked once per connection; the IP is given, so
- * nothing is looked up. Health, probes and meters as for a DoT server.
+ * host, also SNI and the HTTP authority), pins checked once per connection before any query goes out
+ * on it; the IP is given, so nothing is looked up. Health, probes and meters as for a DoT server.
  */
 public final class DohUpstream extends HealthTrackedServer {
 
@@ -42,8 +43,11 @@ public final class DohUpstream extends HealthTrackedServer {
   private final SpkiPins pins;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
-  /** Connections whose certificate was checked against the pins, and the outcome. */
-  private final Map<HttpConnection, Boolean> pinned = new ConcurrentHashMap<>();
+  /**
+   * Connections whose certificate was checked against the pins, and the outcome; weak, since a check
+   * can land after the connection's close handler has run and would otherwise stay forever.
+   */
+  private final Map<HttpConnection, Boolean> pinned = Collections.synchronizedMap(new WeakHashMap<>());
 
   DohUpstream(Vertx vertx, UpstreamServer server, UpstreamSettings settings) {
     super(vertx, server, settings);
@@ -111,6 +115,11 @@ public final class DohUpstream extends HealthTrackedServer {
     // nobody has asked for yet, so the query would wait for its timeout.
     client.request(request)
         .compose(r -> {
+          if (!pinsMatch(r.connection())) { // before the query leaves: an unpinned server never sees it
+            r.connection().close();
+            return Future.failedFuture(
+                new UpstreamException(Kind.PIN_MISMATCH, server.label() + ": certificate key not in the pin set"));
+          }
           // Reset only once sent: Vert.x 4.5 never frees the stream slot of a request reset before
           // its headers went out. So a request that got its stream after the timeout is sent, then reset.
           Future<Buffer> body = r.send(Buffer.buffer(query.wire())).compose(this::checked);
@@ -133,13 +142,12 @@ public final class DohUpstream extends HealthTrackedServer {
     });
   }
 
-  /** A 200 with a DNS message from a connection whose certificate passed the pins, as bytes. */
+  private boolean pinsMatch(HttpConnection connection) {
+    return pins.isEmpty() || pinned.computeIfAbsent(connection, this::matchesPins);
+  }
+
+  /** A 200 with a DNS message, as bytes. */
   private Future<Buffer> checked(HttpClientResponse response) {
-    if (!pins.isEmpty() && !pinned.computeIfAbsent(response.request().connection(), this::matchesPins)) {
-      response.request().connection().close();
-      return Future.failedFuture(
-          new UpstreamException(Kind.PIN_MISMATCH, server.label() + ": certificate key not in the pin set"));
-    }
     if (response.statusCode() != 200) {
       return Future.failedFuture(new UpstreamException(Kind.CONNECT, server.label() + ": HTTP " + response.statusCode()));
     }

@@ -168,9 +168,11 @@ class DohUpstreamTest extends UpstreamTestBase {
   }
 
   @Test
-  void aKeyOutsideThePinsIsRefused() {
-    group = group(Map.of("dot.test", List.of("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")), entry(doh(), "dot.test"));
+  void aKeyOutsideThePinsIsRefusedBeforeTheQueryLeaves() {
+    ScriptedDohServer server = doh();
+    group = group(Map.of("dot.test", List.of("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")), entry(server, "dot.test"));
     assertEquals(UpstreamException.Kind.PIN_MISMATCH, failure("x.example.test.").kind());
+    assertEquals(List.of(), server.received(), "an unpinned server never sees the question");
   }
 
   @Test
