@@ -63,6 +63,7 @@ public final class ListSnapshots {
     if (folder.trustedFile(snapshot)) {
       BlockList list = SnapshotFile.load(snapshot, size, crc);
       if (list != null) {
+        folder.used(snapshot);
         return list;
       }
     }
@@ -111,11 +112,16 @@ public final class ListSnapshots {
     }
   }
 
-  /** One snapshot per list file, named after its real path. */
+  /**
+   * One snapshot per list file and build, named after the list's real path and the code digest: two
+   * builds or JDKs sharing the folder (an upgrade and its rollback) keep one each instead of
+   * replacing each other's at every start.
+   */
   private static String name(Path file) throws IOException {
     try {
       byte[] path = file.toRealPath().toString().getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(path), 0, 16) + ".snapshot";
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(path), 0, 16) + "."
+          + Long.toHexString(SnapshotFile.code()) + ".snapshot";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

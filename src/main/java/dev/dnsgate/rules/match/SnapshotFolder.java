@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,8 @@ final class SnapshotFolder {
   private static final int DIRECTORY = 0040000;
   /** A partial file this old was left by a process that died while writing it. */
   private static final Duration STALE_PARTIAL = Duration.ofHours(1);
+  /** A snapshot not used for this long belongs to a list or a build that is gone. */
+  private static final Duration STALE_SNAPSHOT = Duration.ofDays(7);
 
   private final Path dir;
   private String lastRefusal;
@@ -89,6 +92,15 @@ final class SnapshotFolder {
     }
   }
 
+  /** Notes that {@code snapshot} served a start (its time), so that the sweep keeps it. */
+  void used(Path snapshot) {
+    try {
+      Files.setLastModifiedTime(snapshot, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      LOG.debugf("list snapshot %s: time not updated: %s", snapshot, e);
+    }
+  }
+
   /** A new file of this user's only, under a name nobody else has (O_EXCL), to write a snapshot into. */
   Path newPartial(String prefix) throws IOException {
     return Files.createTempFile(dir, prefix + ".", ".partial");
@@ -124,20 +136,26 @@ final class SnapshotFolder {
     return null;
   }
 
+  /** Once per process: partial files of writers that died, and snapshots unused for a week. */
   private void sweepOnce() {
     if (swept) {
       return;
     }
     swept = true;
-    Instant before = Instant.now().minus(STALE_PARTIAL);
-    try (DirectoryStream<Path> partials = Files.newDirectoryStream(dir, "*.partial")) {
-      for (Path partial : partials) {
-        if (Files.getLastModifiedTime(partial, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
-          Files.deleteIfExists(partial);
+    sweep("*.partial", STALE_PARTIAL);
+    sweep("*.snapshot", STALE_SNAPSHOT);
+  }
+
+  private void sweep(String glob, Duration age) {
+    Instant before = Instant.now().minus(age);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+      for (Path file : files) {
+        if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+          Files.deleteIfExists(file);
         }
       }
     } catch (IOException e) {
-      LOG.debugf("stale partial snapshots in %s not removed: %s", dir, e);
+      LOG.debugf("stale files %s in %s not removed: %s", glob, dir, e);
     }
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -180,6 +181,35 @@ class ListSnapshotsTest {
     try (var files = Files.list(snapshotDir())) {
       assertEquals(0, files.count());
     }
+  }
+
+  @Test
+  void snapshotsUnusedForAWeekAreSweptAndUsedOnesKept() throws Exception {
+    Path file = list(LIST);
+    new ListSnapshots(snapshotDir(), 0).read(file);
+    Path own = onlySnapshot();
+    Path gone = Files.writeString(snapshotDir().resolve("00.0bsolete.snapshot"), "another build's");
+    Path recent = Files.writeString(snapshotDir().resolve("00.4ecent.snapshot"), "a rollback's");
+    Instant eightDaysAgo = Instant.now().minus(Duration.ofDays(8));
+    Files.setLastModifiedTime(gone, FileTime.from(eightDaysAgo));
+    Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+
+    assertTrue(new ListSnapshots(snapshotDir(), 0).read(file).fromSnapshot());
+    assertFalse(Files.exists(gone), "unused for 8 days");
+    assertTrue(Files.exists(recent), "used yesterday");
+    assertTrue(Files.exists(own));
+  }
+
+  @Test
+  void aSnapshotThatServesAStartCountsAsUsed() throws Exception {
+    Path file = list(LIST);
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
+    snapshots.read(file);
+    Path own = onlySnapshot();
+    Files.setLastModifiedTime(own, FileTime.from(Instant.now().minus(Duration.ofDays(6))));
+
+    assertTrue(snapshots.read(file).fromSnapshot());
+    assertTrue(Files.getLastModifiedTime(own).toInstant().isAfter(Instant.now().minus(Duration.ofHours(1))));
   }
 
   @Test
