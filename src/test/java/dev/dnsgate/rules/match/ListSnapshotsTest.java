@@ -91,8 +91,7 @@ class ListSnapshotsTest {
   @Test
   void aListChangedWithTheSameSizeAndTimeIsParsedAgain() throws Exception {
     Path file = list(LIST);
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
-    snapshots.read(file);
+    ListSnapshots snapshots = afterOneRead(file);
     FileTime time = Files.getLastModifiedTime(file);
     Files.writeString(file, LIST.replace("ads.example", "adz.example"));
     Files.setLastModifiedTime(file, time);
@@ -106,8 +105,7 @@ class ListSnapshotsTest {
   @Test
   void aDamagedOrCutSnapshotIsIgnoredAndMadeAgain() throws Exception {
     Path file = list(LIST);
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
-    snapshots.read(file);
+    ListSnapshots snapshots = afterOneRead(file);
     Path snapshot = onlySnapshot();
     try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
       channel.write(ByteBuffer.wrap(new byte[] {0x55}), 35); // the skipped-lines count: only the CRC tells
@@ -127,8 +125,7 @@ class ListSnapshotsTest {
   @Test
   void aSnapshotThatIsALinkIsNotUsed() throws Exception {
     Path file = list(LIST);
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
-    snapshots.read(file);
+    ListSnapshots snapshots = afterOneRead(file);
     Path snapshot = onlySnapshot();
     Path elsewhere = Files.move(snapshot, work.resolve("elsewhere.snapshot"));
     Files.createSymbolicLink(snapshot, elsewhere);
@@ -156,8 +153,7 @@ class ListSnapshotsTest {
     Path file = list(LIST);
     Files.createDirectories(snapshotDir());
     Files.setPosixFilePermissions(snapshotDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
-    snapshots.read(file);
+    ListSnapshots snapshots = afterOneRead(file);
 
     BlockList again = snapshots.read(file);
     assertFalse(again.fromSnapshot());
@@ -174,8 +170,7 @@ class ListSnapshotsTest {
     Files.createDirectories(snapshotDir());
     Files.setPosixFilePermissions(snapshotDir(), PosixFilePermissions.fromString("rwx------"));
     Files.setOwner(snapshotDir(), work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
-    snapshots.read(file);
+    ListSnapshots snapshots = afterOneRead(file);
 
     assertFalse(snapshots.read(file).fromSnapshot());
     try (var files = Files.list(snapshotDir())) {
@@ -203,8 +198,7 @@ class ListSnapshotsTest {
   @Test
   void aSnapshotThatServesAStartCountsAsUsed() throws Exception {
     Path file = list(LIST);
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
-    snapshots.read(file);
+    ListSnapshots snapshots = afterOneRead(file);
     Path own = onlySnapshot();
     Files.setLastModifiedTime(own, FileTime.from(Instant.now().minus(Duration.ofDays(6))));
 
@@ -248,6 +242,13 @@ class ListSnapshotsTest {
       text.append("0.0.0.0 host").append(i).append(".big.example\n");
     }
     return text.toString();
+  }
+
+  /** Snapshots in the test's folder (any list size), after a first read of {@code file} made one. */
+  private ListSnapshots afterOneRead(Path file) throws Exception {
+    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
+    snapshots.read(file);
+    return snapshots;
   }
 
   private Path onlySnapshot() throws Exception {
