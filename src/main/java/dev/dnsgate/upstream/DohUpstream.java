@@ -16,6 +16,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.security.cert.Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -38,6 +40,8 @@ public final class DohUpstream extends HealthTrackedServer {
   static final String DNS_MESSAGE = "application/dns-message";
   /** Marks an exchange whose attempt timed out before its request was sent. */
   private static final Object TIMED_OUT = new Object();
+  /** RST_STREAM's CANCEL: the answer is no longer wanted (RFC 9113 section 7). */
+  private static final long CANCEL = 0x8;
 
   private final HttpClient client;
   private final SpkiPins pins;
@@ -98,7 +102,7 @@ public final class DohUpstream extends HealthTrackedServer {
       result.completeExceptionally(
           new UpstreamException(Kind.TIMEOUT, server.label() + ": no answer within " + timeoutMs + " ms"));
       if (stream.getAndSet(TIMED_OUT) instanceof HttpClientRequest sent) {
-        sent.reset();
+        sent.reset(CANCEL);
       }
     });
     RequestOptions request = new RequestOptions()
@@ -108,23 +112,30 @@ public final class DohUpstream extends HealthTrackedServer {
         .setPort(server.address().getPort())
         .setURI(server.dohPath())
         .putHeader("content-type", DNS_MESSAGE)
-        .putHeader("accept", DNS_MESSAGE);
+        .putHeader("accept", DNS_MESSAGE)
+        // a request still waiting for a stream when its attempt ends is dropped from the pool's queue
+        .setConnectTimeout(Math.max(1, timeoutMs));
     // The body is subscribed to in the callback that receives the response, on the stream's own
     // context. A later step of the chain may run as a separate task when the caller is not on that
     // context (start-up, a worker); the response's end can come first, and Vert.x drops a body
     // nobody has asked for yet, so the query would wait for its timeout.
     client.request(request)
         .compose(r -> {
-          if (!pinsMatch(r.connection())) { // before the query leaves: an unpinned server never sees it
+          UpstreamException refused = pinFailure(r.connection()); // before the query leaves
+          if (refused != null) {
             r.connection().close();
-            return Future.failedFuture(
-                new UpstreamException(Kind.PIN_MISMATCH, server.label() + ": certificate key not in the pin set"));
+            return Future.failedFuture(refused);
           }
-          // Reset only once sent: Vert.x 4.5 never frees the stream slot of a request reset before
-          // its headers went out. So a request that got its stream after the timeout is sent, then reset.
+          // Reset only once the headers went out: Vert.x 4.5 never frees the stream slot of a request
+          // reset before. A request that got its stream after the timeout sends its headers, not the
+          // question, and is reset; one that times out while being sent is reset after it.
+          if (stream.get() == TIMED_OUT) {
+            r.sendHead().onComplete(v -> r.reset(CANCEL));
+            return Future.failedFuture(new UpstreamException(Kind.TIMEOUT, server.label() + ": no stream in time"));
+          }
           Future<Buffer> body = r.send(Buffer.buffer(query.wire())).compose(this::checked);
           if (!stream.compareAndSet(null, r)) {
-            r.reset();
+            r.reset(CANCEL);
           }
           return body;
         })
@@ -142,8 +153,17 @@ public final class DohUpstream extends HealthTrackedServer {
     });
   }
 
-  private boolean pinsMatch(HttpConnection connection) {
-    return pins.isEmpty() || pinned.computeIfAbsent(connection, this::matchesPins);
+  /** Null when the connection's certificate passed the pins (or there are none), else why not. */
+  private UpstreamException pinFailure(HttpConnection connection) {
+    if (pins.isEmpty()) {
+      return null;
+    }
+    Boolean matched = pinned.computeIfAbsent(connection, this::matchesPins);
+    if (matched == null) {
+      return new UpstreamException(Kind.CLOSED, server.label() + ": connection closed before its key was checked");
+    }
+    return matched ? null
+        : new UpstreamException(Kind.PIN_MISMATCH, server.label() + ": certificate key not in the pin set");
   }
 
   /** A 200 with a DNS message, as bytes. */
@@ -154,9 +174,11 @@ public final class DohUpstream extends HealthTrackedServer {
     return response.body();
   }
 
-  private boolean matchesPins(HttpConnection connection) {
+  /** Whether the certificate chain matches a pin; null (nothing kept) when the connection has none left. */
+  private Boolean matchesPins(HttpConnection connection) {
     try {
-      return pins.matchesAny(connection.peerCertificates());
+      List<Certificate> chain = connection.peerCertificates();
+      return chain == null ? null : pins.matchesAny(chain);
     } catch (SSLPeerUnverifiedException e) {
       return false;
     }

@@ -58,6 +58,7 @@ public final class ListSnapshots {
     if (dir == null) {
       return BlockList.read(file);
     }
+    folder.sweepOnce(dir, build());
     long crc = crc(file);
     Path snapshot = dir.resolve(name(file));
     if (folder.trustedFile(snapshot)) {
@@ -68,13 +69,26 @@ public final class ListSnapshots {
       }
     }
     BlockList list = BlockList.read(file);
-    // a list replaced while it was parsed would otherwise be remembered under the old one's CRC
-    if (Files.size(file) == size && crc(file) == crc) {
+    if (unchanged(file, size, crc)) {
       save(list, snapshot, size, crc);
     } else {
       LOG.infof("list %s changed while it was read: no snapshot this time", file);
     }
     return list;
+  }
+
+  /** A list replaced while it was parsed would otherwise be remembered under the old one's CRC. */
+  private static boolean unchanged(Path file, long size, long crc) {
+    try {
+      return Files.size(file) == size && crc(file) == crc;
+    } catch (IOException e) {
+      return false; // gone or unreadable since: the parsed list serves, unsnapshotted
+    }
+  }
+
+  /** The part of a snapshot's name that tells builds (and JDKs) apart. */
+  private static String build() {
+    return "." + Long.toHexString(SnapshotFile.code()) + ".";
   }
 
   private static long crc(Path file) throws IOException {
@@ -95,7 +109,7 @@ public final class ListSnapshots {
       partial = folder.newPartial(snapshot.getFileName().toString());
       SnapshotFile.write(list, partial, size, crc);
       Files.move(partial, snapshot, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warnf("list snapshot %s not written: %s", snapshot, e.toString());
       deleteQuietly(partial);
     }
@@ -120,8 +134,8 @@ public final class ListSnapshots {
   private static String name(Path file) throws IOException {
     try {
       byte[] path = file.toRealPath().toString().getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(path), 0, 16) + "."
-          + Long.toHexString(SnapshotFile.code()) + ".snapshot";
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(path), 0, 16) + build()
+          + "snapshot";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

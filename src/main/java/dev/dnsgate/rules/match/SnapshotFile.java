@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -60,7 +61,7 @@ final class SnapshotFile {
 
   /** The list in {@code snapshot} if it was made by this code from a list of this size and CRC, else null. */
   static BlockList load(Path snapshot, long size, long crc) {
-    try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       if (channel.size() > Integer.MAX_VALUE || channel.size() < HEADER + Integer.BYTES) {
         return null;
       }

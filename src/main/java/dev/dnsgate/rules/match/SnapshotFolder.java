@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -19,8 +20,8 @@ import org.jboss.logging.Logger;
  * every use (a few stat calls):
  *
  * <ul>
- *   <li>the folder is a real folder (not a link), this user's, and not writable by group or others
- *       (dnsgate makes it owner-only);
+ *   <li>the folder (links in the configured path resolved once per use, and the real path used from
+ *       then on) is this user's, and not writable by group or others (dnsgate makes it owner-only);
  *   <li>every folder above it is this user's or root's, and not writable by group or others unless
  *       sticky (as /tmp is: there nobody may rename another's entry);
  *   <li>a snapshot is a regular file (not a link), this user's, not writable by group or others.
@@ -45,29 +46,32 @@ final class SnapshotFolder {
   private final Path dir;
   private String lastRefusal;
   private boolean swept;
+  private int uid = -1;
 
   SnapshotFolder(Path dir) {
     this.dir = dir;
   }
 
-  /** The folder, made if missing, when it can be trusted now; else null. */
+  /**
+   * The folder's real path (links in the configured path resolved once, here, and not followed
+   * again), made if missing, when it can be trusted now; else null.
+   */
   synchronized Path trusted() {
     try {
-      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      if (!Files.exists(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
-      int us = ourUid();
-      String problem = problem(dir, us, true);
-      for (Path above = dir.toRealPath().getParent(); problem == null && above != null; above = above.getParent()) {
+      Path real = dir.toRealPath();
+      int us = ourUid(real);
+      String problem = problem(real, us, true);
+      for (Path above = real.getParent(); problem == null && above != null; above = above.getParent()) {
         problem = problem(above, us, false);
       }
       if (problem != null) {
         return refuse(problem);
       }
       lastRefusal = null;
-      sweepOnce();
-      return dir;
+      return real;
     } catch (IOException | RuntimeException e) {
       return refuse(e.toString());
     }
@@ -78,7 +82,7 @@ final class SnapshotFolder {
     try {
       Map<String, Object> attributes = Files.readAttributes(snapshot, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
       int mode = (Integer) attributes.get("mode");
-      if ((mode & FILE_TYPE) != REGULAR_FILE || (Integer) attributes.get("uid") != ourUid()
+      if ((mode & FILE_TYPE) != REGULAR_FILE || (Integer) attributes.get("uid") != uid
           || (mode & GROUP_OR_OTHER_WRITE) != 0) {
         LOG.warnf("list snapshot %s is not used: not a regular file of this user, or writable by others", snapshot);
         return false;
@@ -123,9 +127,20 @@ final class SnapshotFolder {
     return null;
   }
 
-  /** The process's user id: /proc/self belongs to it. */
-  private static int ourUid() throws IOException {
-    return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+  /**
+   * The user id this process creates files as: the owner of a file made in {@code real} (the
+   * process's /proc entry can belong to root, e.g. for a java given a capability to bind port 53).
+   */
+  private int ourUid(Path real) throws IOException {
+    if (uid < 0) {
+      Path probe = Files.createTempFile(real, "uid.", ".probe");
+      try {
+        uid = (Integer) Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      } finally {
+        Files.delete(probe);
+      }
+    }
+    return uid;
   }
 
   private Path refuse(String why) {
@@ -136,26 +151,32 @@ final class SnapshotFolder {
     return null;
   }
 
-  /** Once per process: partial files of writers that died, and snapshots unused for a week. */
-  private void sweepOnce() {
+  /**
+   * Once per process, in the trusted folder {@code real}: partial files of writers that died, and
+   * snapshots of other builds unused for a week (this build's are kept whatever their age: one may be
+   * about to serve this start, and its time is refreshed only when it does).
+   */
+  synchronized void sweepOnce(Path real, String currentBuild) {
     if (swept) {
       return;
     }
     swept = true;
-    sweep("*.partial", STALE_PARTIAL);
-    sweep("*.snapshot", STALE_SNAPSHOT);
+    sweep(real, "*.partial", STALE_PARTIAL, null);
+    sweep(real, "*.snapshot", STALE_SNAPSHOT, currentBuild);
   }
 
-  private void sweep(String glob, Duration age) {
+  private static void sweep(Path real, String glob, Duration age, String keep) {
     Instant before = Instant.now().minus(age);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(real, glob)) {
       for (Path file : files) {
-        if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        boolean kept = keep != null && file.getFileName().toString().contains(keep);
+        if (attributes.isRegularFile() && !kept && attributes.lastModifiedTime().toInstant().isBefore(before)) {
           Files.deleteIfExists(file);
         }
       }
     } catch (IOException e) {
-      LOG.debugf("stale files %s in %s not removed: %s", glob, dir, e);
+      LOG.debugf("stale files %s in %s not removed: %s", glob, real, e);
     }
   }
 }

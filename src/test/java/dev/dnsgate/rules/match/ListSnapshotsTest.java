@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -188,11 +190,11 @@ class ListSnapshotsTest {
     Instant eightDaysAgo = Instant.now().minus(Duration.ofDays(8));
     Files.setLastModifiedTime(gone, FileTime.from(eightDaysAgo));
     Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+    Files.setLastModifiedTime(own, FileTime.from(eightDaysAgo)); // this build's: a long uptime since
 
-    assertTrue(new ListSnapshots(snapshotDir(), 0).read(file).fromSnapshot());
-    assertFalse(Files.exists(gone), "unused for 8 days");
-    assertTrue(Files.exists(recent), "used yesterday");
-    assertTrue(Files.exists(own));
+    assertTrue(new ListSnapshots(snapshotDir(), 0).read(file).fromSnapshot(), "this build's are never swept");
+    assertFalse(Files.exists(gone), "another build's, unused for 8 days");
+    assertTrue(Files.exists(recent), "another build's, used yesterday");
   }
 
   @Test
@@ -204,6 +206,24 @@ class ListSnapshotsTest {
 
     assertTrue(snapshots.read(file).fromSnapshot());
     assertTrue(Files.getLastModifiedTime(own).toInstant().isAfter(Instant.now().minus(Duration.ofHours(1))));
+  }
+
+  @Test
+  void aFolderReachedThroughALinkIsCheckedWhereTheLinkLeads() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a folder away");
+    Path file = list(LIST);
+    Path ours = Files.createDirectories(work.resolve("ours"));
+    Path link = Files.createSymbolicLink(work.resolve("link"), ours);
+    ListSnapshots snapshots = afterOneReadIn(link.resolve("snapshots"), file);
+    assertTrue(snapshots.read(file).fromSnapshot());
+    assertTrue(Files.isDirectory(ours.resolve("snapshots"), LinkOption.NOFOLLOW_LINKS), "written where the link led");
+
+    Path theirs = Files.createDirectories(work.resolve("theirs"));
+    copyTree(ours, theirs);
+    Files.setOwner(theirs, work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    Files.delete(link);
+    Files.createSymbolicLink(link, theirs);
+    assertFalse(snapshots.read(file).fromSnapshot(), "the new target belongs to someone else");
   }
 
   @Test
@@ -246,9 +266,26 @@ class ListSnapshotsTest {
 
   /** Snapshots in the test's folder (any list size), after a first read of {@code file} made one. */
   private ListSnapshots afterOneRead(Path file) throws Exception {
-    ListSnapshots snapshots = new ListSnapshots(snapshotDir(), 0);
+    return afterOneReadIn(snapshotDir(), file);
+  }
+
+  private static ListSnapshots afterOneReadIn(Path dir, Path file) throws Exception {
+    ListSnapshots snapshots = new ListSnapshots(dir, 0);
     snapshots.read(file);
     return snapshots;
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
   }
 
   private Path onlySnapshot() throws Exception {
