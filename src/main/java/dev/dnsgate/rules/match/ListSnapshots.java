@@ -106,7 +106,7 @@ public final class ListSnapshots {
   private void save(BlockList list, Path snapshot, long size, long crc) {
     Path partial = null;
     try {
-      partial = folder.newPartial(snapshot.getFileName().toString());
+      partial = folder.newPartial(snapshot);
       SnapshotFile.write(list, partial, size, crc);
       Files.move(partial, snapshot, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {

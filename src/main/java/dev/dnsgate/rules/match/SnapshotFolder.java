@@ -105,9 +105,12 @@ final class SnapshotFolder {
     }
   }
 
-  /** A new file of this user's only, under a name nobody else has (O_EXCL), to write a snapshot into. */
-  Path newPartial(String prefix) throws IOException {
-    return Files.createTempFile(dir, prefix + ".", ".partial");
+  /**
+   * A new file of this user's only, under a name nobody else has (O_EXCL), beside {@code snapshot}
+   * (in the real folder {@link #trusted()} gave), to write it into.
+   */
+  Path newPartial(Path snapshot) throws IOException {
+    return Files.createTempFile(snapshot.getParent(), snapshot.getFileName() + ".", ".partial");
   }
 
   private static String problem(Path path, int us, boolean ours) throws IOException {
