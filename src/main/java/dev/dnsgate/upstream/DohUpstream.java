@@ -121,6 +121,8 @@ public final class DohUpstream extends HealthTrackedServer {
     // nobody has asked for yet, so the query would wait for its timeout.
     client.request(request)
         .compose(r -> {
+          // failures reach us through the futures; without a handler Vert.x would also log each one
+          r.exceptionHandler(e -> { });
           UpstreamException refused = pinFailure(r.connection()); // before the query leaves
           if (refused != null) {
             r.connection().close();

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,6 +41,9 @@ final class SnapshotFolder {
   private static final int DIRECTORY = 0040000;
   /** A partial file this old was left by a process that died while writing it. */
   private static final Duration STALE_PARTIAL = Duration.ofHours(1);
+  /** The names ListSnapshots gives: the sweep touches nothing else. */
+  private static final Pattern SNAPSHOT = Pattern.compile("[0-9a-f]{32}\\.[0-9a-f]+\\.snapshot");
+  private static final Pattern PARTIAL = Pattern.compile("[0-9a-f]{32}\\.[0-9a-f]+\\.snapshot\\.[0-9]+\\.partial");
   /** A snapshot not used for this long belongs to a list or a build that is gone. */
   private static final Duration STALE_SNAPSHOT = Duration.ofDays(7);
 
@@ -58,12 +62,20 @@ final class SnapshotFolder {
    */
   synchronized Path trusted() {
     try {
+      String problem = linkProblem(dir.toAbsolutePath().normalize());
+      if (problem != null) {
+        return refuse(problem);
+      }
       if (!Files.exists(dir)) {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        problem = linkProblem(dir.toAbsolutePath().normalize()); // a link made while we made the folders
       }
+      int us = ourUid();
+      uid = us;
       Path real = dir.toRealPath();
-      int us = ourUid(real);
-      String problem = problem(real, us, true);
+      if (problem == null) {
+        problem = problem(real, us, true);
+      }
       for (Path above = real.getParent(); problem == null && above != null; above = above.getParent()) {
         problem = problem(above, us, false);
       }
@@ -75,6 +87,28 @@ final class SnapshotFolder {
     } catch (IOException | RuntimeException e) {
       return refuse(e.toString());
     }
+  }
+
+  /**
+   * A link in the configured path could be changed by whoever owns it or its folder, after the check:
+   * only root's links in root's folders that others cannot write (as /var/run) are accepted.
+   */
+  private static String linkProblem(Path configured) throws IOException {
+    Path prefix = configured.getRoot();
+    for (Path name : configured) {
+      Path parent = prefix;
+      prefix = prefix.resolve(name);
+      if (!Files.isSymbolicLink(prefix)) {
+        continue;
+      }
+      Map<String, Object> link = Files.readAttributes(prefix, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> folder = Files.readAttributes(parent, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+      if ((Integer) link.get("uid") != 0 || (Integer) folder.get("uid") != 0
+          || ((Integer) folder.get("mode") & GROUP_OR_OTHER_WRITE) != 0) {
+        return prefix + " is a link that someone other than root could change; give a path without links";
+      }
+    }
+    return null;
   }
 
   /** Whether {@code snapshot} exists and can be trusted (a warning if it exists but cannot). */
@@ -131,19 +165,17 @@ final class SnapshotFolder {
   }
 
   /**
-   * The user id this process creates files as: the owner of a file made in {@code real} (the
-   * process's /proc entry can belong to root, e.g. for a java given a capability to bind port 53).
+   * The user id this process creates files as (the file-system uid of /proc/self/status, readable
+   * even when /proc/self itself is root's, as for a java given a capability to bind port 53).
    */
-  private int ourUid(Path real) throws IOException {
-    if (uid < 0) {
-      Path probe = Files.createTempFile(real, "uid.", ".probe");
-      try {
-        uid = (Integer) Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      } finally {
-        Files.delete(probe);
+  private static int ourUid() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Uid:")) {
+        String[] ids = line.substring(4).trim().split("\\s+");
+        return Integer.parseInt(ids[ids.length - 1]);
       }
     }
-    return uid;
+    throw new IOException("no Uid line in /proc/self/status");
   }
 
   private Path refuse(String why) {
@@ -164,22 +196,26 @@ final class SnapshotFolder {
       return;
     }
     swept = true;
-    sweep(real, "*.partial", STALE_PARTIAL, null);
-    sweep(real, "*.snapshot", STALE_SNAPSHOT, currentBuild);
+    sweep(real, PARTIAL, STALE_PARTIAL, null);
+    sweep(real, SNAPSHOT, STALE_SNAPSHOT, currentBuild);
   }
 
-  private static void sweep(Path real, String glob, Duration age, String keep) {
+  private static void sweep(Path real, Pattern names, Duration age, String keep) {
     Instant before = Instant.now().minus(age);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(real, glob)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(real, f -> names.matcher(f.getFileName().toString()).matches())) {
       for (Path file : files) {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        boolean kept = keep != null && file.getFileName().toString().contains(keep);
-        if (attributes.isRegularFile() && !kept && attributes.lastModifiedTime().toInstant().isBefore(before)) {
-          Files.deleteIfExists(file);
+        try {
+          BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          boolean kept = keep != null && file.getFileName().toString().contains(keep);
+          if (attributes.isRegularFile() && !kept && attributes.lastModifiedTime().toInstant().isBefore(before)) {
+            Files.deleteIfExists(file);
+          }
+        } catch (IOException e) {
+          LOG.debugf("stale file %s not removed: %s", file, e); // another process renamed it, say
         }
       }
-    } catch (IOException e) {
-      LOG.debugf("stale files %s in %s not removed: %s", glob, real, e);
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf("stale files in %s not removed: %s", real, e);
     }
   }
 }

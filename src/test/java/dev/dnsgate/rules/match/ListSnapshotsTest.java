@@ -185,8 +185,8 @@ class ListSnapshotsTest {
     Path file = list(LIST);
     new ListSnapshots(snapshotDir(), 0).read(file);
     Path own = onlySnapshot();
-    Path gone = Files.writeString(snapshotDir().resolve("00.0bsolete.snapshot"), "another build's");
-    Path recent = Files.writeString(snapshotDir().resolve("00.4ecent.snapshot"), "a rollback's");
+    Path gone = Files.writeString(snapshotDir().resolve("0".repeat(32) + ".0b501e7e.snapshot"), "another build's");
+    Path recent = Files.writeString(snapshotDir().resolve("0".repeat(32) + ".4ecef7.snapshot"), "a rollback's");
     Instant eightDaysAgo = Instant.now().minus(Duration.ofDays(8));
     Files.setLastModifiedTime(gone, FileTime.from(eightDaysAgo));
     Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
@@ -224,6 +224,31 @@ class ListSnapshotsTest {
     Files.delete(link);
     Files.createSymbolicLink(link, theirs);
     assertFalse(snapshots.read(file).fromSnapshot(), "the new target belongs to someone else");
+  }
+
+  @Test
+  void aLinkInAFolderOthersCanWriteIsNotFollowed() throws Exception {
+    Path file = list(LIST);
+    Path ours = Files.createDirectories(work.resolve("ours"));
+    Path shared = Files.createDirectories(work.resolve("shared"));
+    Files.setAttribute(shared, "unix:mode", 01777);
+    Path link = Files.createSymbolicLink(shared.resolve("link"), ours);
+    ListSnapshots snapshots = afterOneReadIn(link.resolve("snapshots"), file);
+
+    assertFalse(snapshots.read(file).fromSnapshot(), "another user could repoint the link");
+    assertFalse(Files.exists(ours.resolve("snapshots")), "nothing made where the link led");
+  }
+
+  @Test
+  void theSweepTouchesOnlyNamesItGives() throws Exception {
+    Path file = list(LIST);
+    Files.createDirectories(snapshotDir());
+    Files.setPosixFilePermissions(snapshotDir(), PosixFilePermissions.fromString("rwx------"));
+    Path foreign = Files.writeString(snapshotDir().resolve("notes.snapshot"), "not ours");
+    Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+    afterOneRead(file);
+
+    assertTrue(Files.exists(foreign));
   }
 
   @Test
