@@ -21,14 +21,16 @@ import org.jboss.logging.Logger;
  * every use (a few stat calls):
  *
  * <ul>
- *   <li>the folder (links in the configured path resolved once per use, and the real path used from
- *       then on) is this user's, and not writable by group or others (dnsgate makes it owner-only);
+ *   <li>no link in the configured path but root's in root's folders that others cannot write (a
+ *       link elsewhere could be repointed after the check); the real path is used from then on;
+ *   <li>the folder is this user's, and not writable by group or others (dnsgate makes it owner-only);
  *   <li>every folder above it is this user's or root's, and not writable by group or others unless
  *       sticky (as /tmp is: there nobody may rename another's entry);
  *   <li>a snapshot is a regular file (not a link), this user's, not writable by group or others.
  * </ul>
  *
- * Linux only (the {@code unix} file attributes); elsewhere, and whenever a check fails, snapshots are
+ * The sweep removes only the names ListSnapshots gives. Linux only (the {@code unix} file attributes,
+ * /proc/self/status); elsewhere, and whenever a check fails, snapshots are
  * not used and the lists are parsed, with one warning per reason.
  */
 final class SnapshotFolder {
