@@ -1,6 +1,7 @@
 package dev.dnsgate.upstream;
 
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /** Why one upstream could not answer one query. Stack traces carry nothing useful here. */
 public final class UpstreamException extends RuntimeException {
@@ -40,6 +41,9 @@ public final class UpstreamException extends RuntimeException {
     }
     if (cause instanceof UpstreamException known) {
       return known;
+    }
+    if (cause instanceof TimeoutException) { // e.g. Vert.x's pool, when no stream came in time
+      return new UpstreamException(Kind.TIMEOUT, String.valueOf(cause.getMessage()));
     }
     for (Throwable c = cause; c != null; c = c.getCause()) {
       if (c instanceof javax.net.ssl.SSLException) {
