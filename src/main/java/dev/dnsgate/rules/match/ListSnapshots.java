@@ -3,14 +3,10 @@ package dev.dnsgate.rules.match;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.zip.CRC32C;
 import org.jboss.logging.Logger;
 
@@ -132,12 +128,6 @@ public final class ListSnapshots {
    * replacing each other's at every start.
    */
   private static String name(Path file) throws IOException {
-    try {
-      byte[] path = file.toRealPath().toString().getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(path), 0, 16) + build()
-          + "snapshot";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return ListSources.digest(file.toRealPath().toString(), 16) + build() + "snapshot";
   }
 }

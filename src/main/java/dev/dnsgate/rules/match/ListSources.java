@@ -102,7 +102,7 @@ public final class ListSources {
    * last good copy when the download fails; null when there has never been one. Blocking.
    */
   public Path localCopy(String url) {
-    Path copy = cacheDir.resolve(digest(url) + ".list");
+    Path copy = cacheDir.resolve(digest(url, 12) + ".list");
     try {
       if (Files.exists(copy) && Files.getLastModifiedTime(copy).toInstant().isAfter(Instant.now().minus(refresh))) {
         return copy;
@@ -128,10 +128,14 @@ public final class ListSources {
     return Files.exists(copy) ? copy : null;
   }
 
-  private static String digest(String url) {
+  /**
+   * A name for {@code text}'s file in the cache folder (a URL's copy, a zone's, a list's snapshot):
+   * the first {@code bytes} bytes of its SHA-256, in hex.
+   */
+  public static String digest(String text, int bytes) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 12);
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

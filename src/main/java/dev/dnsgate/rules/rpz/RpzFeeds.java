@@ -8,16 +8,12 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +72,7 @@ public class RpzFeeds implements NotifyReceiver {
   synchronized RpzFeed url(Name origin, String url, ListSources lists) {
     String prefix = "url|" + origin + "|" + url + "|";
     String zone = origin.toString(true);
-    Path good = lists.cacheDir().resolve("rpz-" + digest(prefix) + ".good.zone");
+    Path good = lists.cacheDir().resolve("rpz-" + ListSources.digest(prefix, 12) + ".good.zone");
     Path copy = lists.localCopy(url);
     String error = copy == null ? "never downloaded" : "";
     if (copy != null) {
@@ -116,7 +112,7 @@ public class RpzFeeds implements NotifyReceiver {
     String id = "xfr|" + origin + "|" + primary + "|" + (key == null ? "" : key.name() + "|" + key.fingerprint());
     RpzFeed feed = reuse(id);
     if (feed == null) {
-      Path copy = cacheDir.resolve("rpz-" + digest(origin + "|" + primary) + ".zone");
+      Path copy = cacheDir.resolve("rpz-" + ListSources.digest(origin + "|" + primary, 12) + ".zone");
       TransferFeed created = new TransferFeed(origin, primary, key, copy, executor(), registry);
       created.start();
       feed = created;
@@ -214,14 +210,5 @@ public class RpzFeeds implements NotifyReceiver {
       });
     }
     return transfers;
-  }
-
-  private static String digest(String text) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 }
