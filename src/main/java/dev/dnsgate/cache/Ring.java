@@ -6,10 +6,13 @@ import java.nio.ByteOrder;
 
 /**
  * Bytes in a circle: records are appended at the head and leave from the tail in the order they
- * came. The storage is a few large arrays, each allocated when the head first reaches it and
- * overwritten ever after, so that a full cache is a handful of objects to the collector instead of
- * several per answer: with one object graph per entry, every young collection copied the answers
- * cached since the last one (BENCHMARKS.md, "The answer cache in a few arrays").
+ * came. The storage is a few large arrays, overwritten ever after, so that a full cache is a handful
+ * of objects to the collector instead of several per answer: with one object graph per entry, every
+ * young collection copied the answers cached since the last one (BENCHMARKS.md, "The answer cache in
+ * a few arrays"). The arrays are all allocated with the ring, at start-up, so that they reach the old
+ * generation before clients come: allocated as the head first reached them, the main rings' arrays
+ * came all at once when hits began to move answers there, and the young collection that had to copy
+ * those ~15 MB paused every thread for 6-12 ms (BENCHMARKS.md, "The cache's arrays at start-up").
  *
  * <p>Positions count bytes from the ring's start and never wrap; a position's place is the position
  * modulo the capacity. A record never spans two arrays: where one does not fit in the rest of an
@@ -33,6 +36,9 @@ final class Ring {
     int count = (int) Math.max(1, (capacity + maxChunk - 1) / maxChunk);
     this.chunkSize = (int) Math.max(1, capacity / count);
     this.chunks = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      chunks[i] = new byte[chunkSize];
+    }
     this.capacity = (long) chunkSize * count;
   }
 
@@ -62,10 +68,6 @@ final class Ring {
       head += rest;
     }
     long position = head;
-    int index = chunkIndex(position);
-    if (chunks[index] == null) {
-      chunks[index] = new byte[chunkSize];
-    }
     head += length;
     return position;
   }
