@@ -1,8 +1,10 @@
 package dev.dnsgate.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.dnsgate.resolve.AnswerSource;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,41 @@ class RecentQueriesTest {
     assertEquals(5, recent.kept());
     assertEquals(List.of("n10.example", "n8.example"), recent.search(e -> e.source() == AnswerSource.BLOCKED, 2)
         .stream().map(e -> QueryFeed.nameText(e.name())).toList());
+  }
+
+  @Test
+  void everyFieldComesBackWithTheLongestNamesAndEveryKindOfClient() throws Exception {
+    RecentQueries recent = new RecentQueries(3);
+    Name longest = Name.fromString((("a".repeat(63) + ".").repeat(3) + "b".repeat(61)) + ".");
+    List<Seen> added = List.of(
+        new Seen(1, InetAddress.getByName("2001:db8::53"), longest, Type.AAAA, AnswerSource.CACHE, "cache",
+            Rcode.NOERROR, 7),
+        new Seen(2, null, Name.root, Type.NS, AnswerSource.LOCAL, "rule lan (local)", Rcode.NXDOMAIN, 8),
+        new Seen(3, InetAddress.getByName("192.0.2.1"), Name.fromString("Mixed.Case.example."), Type.TXT,
+            AnswerSource.UPSTREAM, "default", Rcode.SERVFAIL, Long.MAX_VALUE));
+    added.forEach(recent::add);
+
+    assertEquals(255, longest.length());
+    assertEquals(List.of(added.get(2), added.get(1), added.get(0)), recent.search(e -> true, 10));
+    assertEquals("Mixed.Case.example.", recent.search(e -> true, 1).get(0).name().toString());
+  }
+
+  @Test
+  void keepsNoReferenceToWhatItWasGiven() throws Exception {
+    RecentQueries recent = new RecentQueries(10);
+    Name name = Name.fromString("gone.example.");
+    WeakReference<Name> kept = new WeakReference<>(name);
+    recent.add(new Seen(1, InetAddress.getByName("10.0.0.1"), name, Type.A, AnswerSource.UPSTREAM, null,
+        Rcode.NOERROR, 1));
+    name = null;
+    // held by the ring, every answer of the last second became old-generation garbage at each young
+    // collection (BENCHMARKS.md, "What a young pause is made of")
+    for (int i = 0; i < 10 && kept.get() != null; i++) {
+      System.gc();
+    }
+
+    assertNull(kept.get());
+    assertEquals("gone.example.", recent.search(e -> true, 1).get(0).name().toString());
   }
 
   @Test
