@@ -62,7 +62,9 @@ final class RecentQueries {
     rcodes[slot] = seen.rcode();
     sources[slot] = (byte) seen.source().ordinal();
     details[slot] = seen.detail();
-    byte[] wire = seen.name().toWire();
+    // lower case is how names are shown and searched anyway (QueryFeed.nameText); toWire() would
+    // make a Name for every label
+    byte[] wire = seen.name().toWireCanonical();
     System.arraycopy(wire, 0, names, slot * NAME_BYTES, wire.length);
     nameLengths[slot] = (short) wire.length;
     if (seen.client() == null) {

@@ -48,7 +48,7 @@ class RecentQueriesTest {
 
     assertEquals(255, longest.length());
     assertEquals(List.of(added.get(2), added.get(1), added.get(0)), recent.search(e -> true, 10));
-    assertEquals("Mixed.Case.example.", recent.search(e -> true, 1).get(0).name().toString());
+    assertEquals("mixed.case.example.", recent.search(e -> true, 1).get(0).name().toString());
   }
 
   @Test
