@@ -43,7 +43,7 @@ miss_phase() {
   awk -v rate="$RATE" '/^> / && $2 != "T" {n++; s=int(n/rate); if ($NF>0.0005) a[s]++; if ($NF>0.001) b[s]++}
     END {printf "over 0.5 ms / 1 ms, each second:"; for (i=0; i<n/rate; i++) printf " %d/%d", a[i], b[i]; print ""}' "$dir/dnsperf.log"
   grep -v '^> ' "$dir/dnsperf.log" > "$dir/dnsperf.summary" && rm "$dir/dnsperf.log" "$dir/names.txt"
-  echo "pauses during the misses: $(SINCE_S=$from UNTIL_S=$((until + 1)) "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
+  echo "pauses during the misses: $(SINCE_S=$from UNTIL_S=$until "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
 }
 
 saturation_phase() {

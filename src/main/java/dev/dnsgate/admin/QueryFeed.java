@@ -55,7 +55,8 @@ public class QueryFeed implements QueryObserver {
     this.capacity = Math.max(1, admin.stats().queue());
     this.stats = new TrafficStats(admin.stats().window(), Math.max(1, admin.stats().buckets()),
         Math.max(1, admin.stats().sketchSize()), this::clientText);
-    this.recent = new RecentQueries(Math.max(1, admin.recent().size()));
+    // allocated at start: only when someone can ask for it
+    this.recent = new RecentQueries(enabled ? Math.max(1, admin.recent().size()) : 1);
     FunctionCounter.builder("dnsgate.admin.feed.dropped", dropped, LongAdder::sum)
         .description("Answers left out of the dashboard statistics because their thread fell behind")
         .register(registry);

@@ -14,8 +14,9 @@ import org.xbill.DNS.Name;
  * (about 300 bytes an entry, allocated at start). Kept as numbers and bytes in arrays, not as the
  * {@link Seen}s handed over: at 2,000 qps the default 1,000 entries turn over between two young
  * collections, so as objects (each with its name and client) every collection copied a ringful of
- * them, ~200 KB, the largest part of what survived it (BENCHMARKS.md, "What a young pause is made
- * of"). A search makes Seens again, for the entries it returns.
+ * them, ~200 KB, the largest part of what survived it (BENCHMARKS.md, "Young pauses at rest"). A
+ * search makes Seens again for the entries it looks at. Names come back in lower case, as they are
+ * shown; clients without an IPv6 scope.
  * Written by the feed's thread, searched by HTTP requests under one lock.
  */
 final class RecentQueries {
@@ -31,7 +32,7 @@ final class RecentQueries {
   private final int[] types;
   private final int[] rcodes;
   private final byte[] sources;
-  /** The deciding rule or upstream group: strings that outlive the answer anyway. */
+  /** The deciding rule or upstream group; for most answers a string that outlives them anyway. */
   private final String[] details;
   private final byte[] names;
   private final short[] nameLengths;

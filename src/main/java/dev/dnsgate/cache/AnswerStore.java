@@ -16,7 +16,7 @@ final class AnswerStore {
 
   /** Enough segments that two event loops rarely wait for one another; one for a small cache. */
   private static final int SEGMENTS = 16;
-  /** The largest array of a ring: large enough that few are needed, small enough to be allocated as the cache fills. */
+  /** The largest array of a ring: large enough that few are needed, small enough to fit a young generation. */
   private static final int MAX_CHUNK = 1 << 20;
 
   private final NanoClock clock;

@@ -18,13 +18,21 @@ import java.util.function.ToDoubleFunction;
 public class CacheProducer {
 
   private static final Tags TAGS = Tags.of("cache", "dnsgate.answers");
+  private static final long OFF_BYTES = 1024;
 
   // @Singleton, not @ApplicationScoped: used on every query, and a client proxy looks the instance up
   // in its context on each call.
   @Produces
   @Singleton
   AnswerCache answerCache(DnsgateConfig config, MeterRegistry registry) {
-    AnswerCache cache = new AnswerCache(AnswerCache.CacheSettings.from(config.cache()), NanoClock.SYSTEM);
+    AnswerCache.CacheSettings settings = AnswerCache.CacheSettings.from(config.cache());
+    if (!config.cache().enabled()) {
+      // nothing is stored; the smallest cache keeps the routes and meters that read it working
+      // without allocating max-bytes at start
+      settings = new AnswerCache.CacheSettings(1, OFF_BYTES, settings.minTtl(), settings.maxTtl(),
+          settings.servfailTtl(), settings.serveStale(), settings.staleRetention(), settings.prefetch());
+    }
+    AnswerCache cache = new AnswerCache(settings, NanoClock.SYSTEM);
     Gauge.builder("cache.size", cache, AnswerCache::size).tags(TAGS)
         .description("The number of entries in this cache").register(registry);
     counter(registry, "cache.gets", cache, AnswerCache::hits, Tags.of("result", "hit"),

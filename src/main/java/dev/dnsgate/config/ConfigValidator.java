@@ -24,6 +24,9 @@ import org.xbill.DNS.TextParseException;
 public final class ConfigValidator {
 
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+  private static final long MB = 1 << 20;
+  /** admin/RecentQueries: a name of up to 255 bytes, an address of up to 16 and the numbers. */
+  private static final long RECENT_BYTES_PER_ENTRY = 300;
 
   private final DnsgateConfig config;
   /** The value as written (from the config sources), to quote it back as the user wrote it. */
@@ -53,6 +56,7 @@ public final class ConfigValidator {
     rules(config.rules());
     atLeast("dnsgate.warm-up.duration", config.warmUp().duration(), Duration.ZERO);
     admin(config.admin());
+    heapAtStart(Runtime.getRuntime().maxMemory());
     dnssec(config.dnssec());
     return List.copyOf(problems);
   }
@@ -119,7 +123,7 @@ public final class ConfigValidator {
   }
 
   private void cache(DnsgateConfig.Cache c) {
-    // the cache's index is allocated at start (about 30 bytes per entry), its records as it fills
+    // the cache's index (about 30 bytes per entry) and its records' arrays are allocated at start
     range("dnsgate.cache.max-entries", c.maxEntries(), 1, 100_000_000);
     range("dnsgate.cache.max-bytes", c.maxBytes(), 1024, 1L << 40);
     range("dnsgate.cache.min-ttl", c.minTtl(), 0, Integer.MAX_VALUE);
@@ -234,6 +238,24 @@ public final class ConfigValidator {
     range("dnsgate.admin.stats.sketch-size", a.stats().sketchSize(), 1, 100_000);
     range("dnsgate.admin.stats.queue", a.stats().queue(), 1, 10_000_000);
     range("dnsgate.admin.recent.size", a.recent().size(), 1, 1_000_000);
+  }
+
+  /**
+   * The cache's arrays and the recent-queries ring are allocated at start (so that they reach the old
+   * generation before clients come): more than half the heap would leave too little to serve, and
+   * fail as an OutOfMemoryError instead of a line naming the key.
+   */
+  private void heapAtStart(long heap) {
+    DnsgateConfig c = config;
+    long cache = c.cache().enabled() ? c.cache().maxBytes() : 0;
+    long recent = c.admin().enabled() ? (long) c.admin().recent().size() * RECENT_BYTES_PER_ENTRY : 0;
+    if (cache + recent > heap / 2) {
+      boolean cacheLarger = cache >= recent;
+      fail(cacheLarger ? "dnsgate.cache.max-bytes" : "dnsgate.admin.recent.size",
+          cacheLarger ? c.cache().maxBytes() : c.admin().recent().size(),
+          String.format("is allocated at start: the cache (%d MB) and the recent queries (%d MB) must take at most"
+              + " half the heap (%d of %d MB); lower it or raise -Xmx", cache / MB, recent / MB, heap / 2 / MB, heap / MB));
+    }
   }
 
   private static boolean loopback(String host) {

@@ -57,6 +57,7 @@ public final class WarmUp {
   /** Every this many queries one repeats a recent name, so that the hit path runs too. */
   private static final int REPEAT_EVERY = 4;
   private static final long WARM_UP_CACHE_ENTRIES = 10_000;
+  private static final long WARM_UP_CACHE_MAX_BYTES = 4L << 20;
   private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
 
   /** What a warm-up did: queries sent, and how many came back answered. */
@@ -102,7 +103,9 @@ public final class WarmUp {
   /** The same kind of cache (the same segment and ring code), bounded lower so that it evicts early. */
   private static AnswerCache.CacheSettings smaller(AnswerCache.CacheSettings real) {
     long entries = Math.min(real.maxEntries(), WARM_UP_CACHE_ENTRIES);
-    long bytes = Math.max(1, real.maxBytes() / Math.max(1, real.maxEntries()) * entries);
+    // its arrays are allocated at once, beside the real cache's: a few MB are enough to evict early
+    long bytes = Math.min(WARM_UP_CACHE_MAX_BYTES,
+        Math.max(1, real.maxBytes() / Math.max(1, real.maxEntries()) * entries));
     return new AnswerCache.CacheSettings(entries, bytes, real.minTtl(), real.maxTtl(), real.servfailTtl(),
         real.serveStale(), real.staleRetention(), real.prefetch());
   }

@@ -86,6 +86,18 @@ class ConfigValidatorTest {
   }
 
   @Test
+  void aCacheOfMoreThanHalfTheHeapIsRefusedBeforeItIsAllocated() throws IOException {
+    long heap = Runtime.getRuntime().maxMemory();
+    List<String> problems = problems(Map.of("dnsgate.cache.max-bytes", String.valueOf(heap)));
+
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("dnsgate.cache.max-bytes=" + heap + ": is allocated at start: the cache ("
+        + (heap >> 20) + " MB)"), problems.get(0));
+    assertEquals(List.of(), problems(Map.of("dnsgate.cache.max-bytes", String.valueOf(heap),
+        "dnsgate.cache.enabled", "false")));
+  }
+
+  @Test
   void relatedKeysAreCheckedTogether() throws IOException {
     assertEquals(List.of("dnsgate.cache.max-ttl=10: must be a whole number of at least 60"),
         problems(Map.of("dnsgate.cache.min-ttl", "60", "dnsgate.cache.max-ttl", "10")));
