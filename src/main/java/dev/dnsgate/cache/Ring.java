@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * a few arrays"). The arrays are all allocated with the ring, at start-up, so that they reach the old
  * generation before clients come: allocated as the head first reached them, the main rings' arrays
  * came all at once when hits began to move answers there, and the young collection that had to copy
- * those ~15 MB paused every thread for 6-12 ms (BENCHMARKS.md, "Young pauses at rest").
+ * those ~15 MB paused every thread for 4-12 ms (BENCHMARKS.md, "Young pauses at rest").
  *
  * <p>Positions count bytes from the ring's start and never wrap; a position's place is the position
  * modulo the capacity. A record never spans two arrays: where one does not fit in the rest of an

@@ -246,15 +246,17 @@ public final class ConfigValidator {
    * fail as an OutOfMemoryError instead of a line naming the key.
    */
   private void heapAtStart(long heap) {
-    DnsgateConfig c = config;
-    long cache = c.cache().enabled() ? c.cache().maxBytes() : 0;
-    long recent = c.admin().enabled() ? (long) c.admin().recent().size() * RECENT_BYTES_PER_ENTRY : 0;
+    DnsgateConfig.Cache c = config.cache();
+    DnsgateConfig.Admin a = config.admin();
+    long cache = c.enabled() ? c.maxBytes() : 0;
+    long recent = a.enabled() ? (long) a.recent().size() * RECENT_BYTES_PER_ENTRY : 0;
     if (cache + recent > heap / 2) {
       boolean cacheLarger = cache >= recent;
       fail(cacheLarger ? "dnsgate.cache.max-bytes" : "dnsgate.admin.recent.size",
-          cacheLarger ? c.cache().maxBytes() : c.admin().recent().size(),
-          String.format("is allocated at start: the cache (%d MB) and the recent queries (%d MB) must take at most"
-              + " half the heap (%d of %d MB); lower it or raise -Xmx", cache / MB, recent / MB, heap / 2 / MB, heap / MB));
+          cacheLarger ? c.maxBytes() : a.recent().size(),
+          String.format("is allocated at start: the cache (%d MB) and the recent queries (%d MB) must take"
+              + " at most half the heap (%d of %d MB); lower it or raise -Xmx",
+              cache / MB, recent / MB, heap / 2 / MB, heap / MB));
     }
   }
 
