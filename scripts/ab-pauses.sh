@@ -25,9 +25,6 @@ export LOGDIR="$OUT/logs" PEERDIR="$OUT/peers"
 UPW="$OUT/upstream"
 DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/dev/null
 trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
-# the JVM's uptime in seconds, unrounded: rounded down, a phase's window took in the last pauses of
-# the full-rate run before it
-uptime_s() { jcmd "$1" VM.uptime 2>/dev/null | awk '/s$/{print $1}'; }
 
 # miss_phase DIR SKIP: never-asked names from line SKIP of unique-lat.txt, per-answer latencies kept
 miss_phase() {

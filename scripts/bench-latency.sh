@@ -32,9 +32,6 @@ DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/de
 trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
 # the GC log through PROXY_EXTRA_OPTS: JVM_OPTS (heap, collector) keeps bench-proxy.sh's default unless set
 export PROXY_EXTRA_OPTS="${PROXY_EXTRA_OPTS:-} -Xlog:gc:file=$OUT/dnsgate-gc.log"
-# the JVM's uptime in seconds, unrounded: rounded down, a phase's window took in the last pauses of
-# the full-rate run before it
-uptime_s() { jcmd "$1" VM.uptime 2>/dev/null | awk '/s$/{print $1}'; }
 
 echo "# bench-latency.sh $(date -u +%FT%TZ) RATES=$RATES LAT_SECS=$LAT_SECS FLOOD_SECS=$FLOOD_SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
 echo "# dnsgate JVM: ${JVM_OPTS:-the default of bench-proxy.sh}$PROXY_EXTRA_OPTS" | tee -a "$RES"

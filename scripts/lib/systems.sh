@@ -1,5 +1,5 @@
 # Starts and stops a system under test beside the harness upstream (sourced by bench-latency.sh,
-# ab.sh, ab-enc.sh and bench-startup.sh). Needs BENCH, QDIR, UPW (upstream workdir) and DOT_PORT
+# ab.sh, ab-enc.sh, ab-pauses.sh and bench-startup.sh). Needs BENCH, QDIR, UPW (upstream workdir) and DOT_PORT
 # (start_system also ROOT and OUT); sets SERVER (its PID).
 
 # dnsgate_start DIR PORT LOG [PREFIX...]: runs DIR's scripts/bench-proxy.sh in the background with the
@@ -50,3 +50,7 @@ stop_system() {
   fi
   SERVER=""
 }
+
+# uptime_s PID: the JVM's uptime in seconds, unrounded (the start of a phase's window in its GC log);
+# rounded down, a window took in the last pauses of the full-rate run before it
+uptime_s() { jcmd "$1" VM.uptime 2>/dev/null | awk '/s$/{print $1}'; }

@@ -240,5 +240,10 @@ public final class AnswerCache {
       return new CacheSettings(c.maxEntries(), c.maxBytes(), c.minTtl(), c.maxTtl(), c.servfailTtl(),
           c.serveStale(), c.staleRetention(), c.prefetch());
     }
+
+    /** The same policy within other bounds. */
+    public CacheSettings bounded(long entries, long bytes) {
+      return new CacheSettings(entries, bytes, minTtl, maxTtl, servfailTtl, serveStale, staleRetention, prefetch);
+    }
   }
 }

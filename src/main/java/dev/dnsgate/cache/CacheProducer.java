@@ -29,8 +29,7 @@ public class CacheProducer {
     if (!config.cache().enabled()) {
       // nothing is stored; the smallest cache keeps the routes and meters that read it working
       // without allocating max-bytes at start
-      settings = new AnswerCache.CacheSettings(1, OFF_BYTES, settings.minTtl(), settings.maxTtl(),
-          settings.servfailTtl(), settings.serveStale(), settings.staleRetention(), settings.prefetch());
+      settings = settings.bounded(1, OFF_BYTES);
     }
     AnswerCache cache = new AnswerCache(settings, NanoClock.SYSTEM);
     Gauge.builder("cache.size", cache, AnswerCache::size).tags(TAGS)

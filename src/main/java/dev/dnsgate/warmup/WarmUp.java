@@ -106,8 +106,7 @@ public final class WarmUp {
     // its arrays are allocated at once, beside the real cache's: a few MB are enough to evict early
     long bytes = Math.min(WARM_UP_CACHE_MAX_BYTES,
         Math.max(1, real.maxBytes() / Math.max(1, real.maxEntries()) * entries));
-    return new AnswerCache.CacheSettings(entries, bytes, real.minTtl(), real.maxTtl(), real.servfailTtl(),
-        real.serveStale(), real.staleRetention(), real.prefetch());
+    return real.bounded(entries, bytes);
   }
 
   /** Keeps {@link #IN_FLIGHT} queries outstanding, each taking the path a forwarded query takes. */
