@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Collector pauses of two dnsgate builds, alternated ROUNDS times in fresh JVMs against the same local
-# DoT upstream (issue #15, target 3), one of two phases per JVM:
+# DoT upstream (issue #15, target 3), one of three phases per JVM:
 #   PHASE=miss        5 s of cache-hit at full rate, then never-asked names at RATE qps for SECS s; prints
 #                     p50/p99/p99.9/max of every answer, the answers over 0.5 ms / 1 ms in each second,
 #                     and the pauses during the miss run;
 #   PHASE=saturation  forward-unique 30 s, cache-hit, local and blocked-1m 10 s each, forward-unique 30 s,
 #                     all at full rate with the 1M-name list loaded; prints qps and RSS per run and the
-#                     pauses from the moment it listened (its start-up line) on.
+#                     pauses from the moment it listened (its start-up line) on;
+#   PHASE=encrypted   cache-hit 10 s over UDP, then dot-hit and doh-hit SECS s each (dnsperf -m dot / -m doh,
+#                     cache hits from clients over TLS) at full rate; prints qps and RSS per run and the
+#                     pauses of the encrypted runs, where run 22's longest saturation pause fell.
 # Each JVM's GC log and results are kept in $OUT/<side>-<round>/.
 # Usage: nice -n -15 scripts/ab-pauses.sh A_DIR B_DIR   (each a checkout with target/quarkus-app built)
 # Env: PHASE=miss ROUNDS=3 RATE=2000 SECS=20 A_JVM_OPTS B_JVM_OPTS (extra options for one side), OUT
@@ -43,6 +46,18 @@ miss_phase() {
   echo "pauses during the misses: $(SINCE_S=$from UNTIL_S=$until "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
 }
 
+encrypted_phase() {
+  local dir=$1 from
+  LABEL=sat TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" cache-hit 10 >/dev/null
+  from=$(uptime_s "$SERVER")
+  for run in "dot-hit $((PORT + 1000))" "doh-hit $((PORT + 2000))"; do
+    set -- $run
+    LABEL=enc TARGET_PID=$SERVER "$BENCH/run.sh" "$2" "$1" "$SECS" | grep '^RESULT' \
+      | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
+  done
+  echo "pauses during the encrypted runs: $(SINCE_S=$from "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
+}
+
 saturation_phase() {
   local dir=$1 run listening
   for _ in $(seq 1 50); do   # the start-up line can come a moment after the first answer
@@ -67,11 +82,17 @@ for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     dir="$OUT/$side-$round"; mkdir -p "$dir"
     [ "$side" = A ] && checkout=$A extra="${A_JVM_OPTS:-}" || checkout=$B extra="${B_JVM_OPTS:-}"
-    PROXY_EXTRA_OPTS="$extra -Xlog:gc:file=$dir/dnsgate-gc.log" dnsgate_start "$checkout" "$PORT" "$dir/dnsgate.log"
+    PROXY_EXTRA_OPTS="$extra -Xlog:gc:file=$dir/dnsgate-gc.log" dnsgate_start "$checkout" "$PORT" "$dir/dnsgate.log" \
+      env DOT_PORT_CLIENT=$((PORT + 1000)) DOH_PORT_CLIENT=$((PORT + 2000)) TLS_CERT="$UPW/dot.test.pem" TLS_KEY="$UPW/dot.test.key"
     dnsgate_ready "$PORT" 0.1 900 || { echo "dnsgate did not answer; see $dir/dnsgate.log" >&2; exit 1; }
     echo "## side $side round $round"
     slot=$(( (round - 1) * 2 + $([ "$side" = A ] && echo 0 || echo 1) ))   # disjoint names for every JVM
-    if [ "$PHASE" = miss ]; then miss_phase "$dir" $(( slot * (RATE * SECS + 1000) )); else saturation_phase "$dir"; fi
+    case "$PHASE" in
+      miss) miss_phase "$dir" $(( slot * (RATE * SECS + 1000) )) ;;
+      saturation) saturation_phase "$dir" ;;
+      encrypted) encrypted_phase "$dir" ;;
+      *) echo "unknown PHASE $PHASE" >&2; exit 1 ;;
+    esac
     stop_system
   done
 done

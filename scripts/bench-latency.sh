@@ -4,19 +4,20 @@
 #   1. quiet and busy networks: misses (never-asked names) and hits (the hot names) at fixed rates
 #      (RATES, default "2000 200"), p50/p99/p99.9/max from every answer's own latency;
 #   2. a random-subdomain flood (scripts/lib/flood.sh): never-repeating names under nx.test (NXDOMAIN
-#      at the upstream) at full rate, while a client asks 200 qps of cached names;
+#      at the upstream) at full rate (or at each of FLOOD_RATES: "max 13000 25000"), while a client
+#      asks 200 qps of cached names;
 # and dnsgate's collector pauses in each phase (its GC log is kept in $OUT, summarised by
 # scripts/gc-summary.sh). Prints Markdown tables; raw RESULT lines in $OUT/results.txt.
 # Usage: nice -n -15 scripts/bench-latency.sh
 #   (with kernel.sched_autogroup_enabled=0 the priority keeps other work from setting the pace)
-# Env: SYSTEMS="dnsgate dnsdist unbound" RATES="2000 200" LAT_SECS=20 FLOOD_SECS=20 JVM_OPTS and
+# Env: SYSTEMS="dnsgate dnsdist unbound" RATES="2000 200" LAT_SECS=20 FLOOD_SECS=20 FLOOD_RATES=max, JVM_OPTS and
 #      PROXY_EXTRA_OPTS (dnsgate's, as scripts/bench-proxy.sh takes them), LAT_DOT_PORT=39853 LAT_PLAIN_PORT=39054 LAT_PORT=39153, OUT
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, dnsdist, unbound, dig, jcmd; target/quarkus-app built.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 SYSTEMS="${SYSTEMS:-dnsgate dnsdist unbound}"; RATES="${RATES:-2000 200}"
-LAT_SECS="${LAT_SECS:-20}"; FLOOD_SECS="${FLOOD_SECS:-20}"
+LAT_SECS="${LAT_SECS:-20}"; FLOOD_SECS="${FLOOD_SECS:-20}"; FLOOD_RATES="${FLOOD_RATES:-max}"
 DOT_PORT="${LAT_DOT_PORT:-39853}"; PLAIN_PORT="${LAT_PLAIN_PORT:-39054}"; PORT="${LAT_PORT:-39153}"
 export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQUE_N}"
 OUT="${OUT:-/tmp/dnsgate-latency-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"; RES="$OUT/results.txt"
@@ -47,16 +48,18 @@ for system in $SYSTEMS; do
       | grep '^RESULT' | sed 's/scenario=cache-hit/scenario=hit/' | tee -a "$RES"
     i=$((i + 1))
   done
-  [ "$system" = dnsgate ] && quiet_until=$(uptime_s "$SERVER")
-  flood_warm "$PORT" "$system"
   if [ "$system" = dnsgate ]; then
-    flood_from=$(uptime_s "$SERVER")
+    quiet_until=$(uptime_s "$SERVER")
     echo "# GC during the fixed-rate runs: $(SINCE_S=$quiet_from UNTIL_S=$quiet_until "$ROOT/scripts/gc-summary.sh" "$OUT/dnsgate-gc.log")" | tee -a "$RES"
   fi
-  flood_run "$PORT" "$system" "$SERVER" "$FLOOD" "$FLOOD_SECS" 200 "$OUT/$system" | tee -a "$RES"
-  if [ "$system" = dnsgate ]; then
-    echo "# GC during the flood: $(SINCE_S=$flood_from "$ROOT/scripts/gc-summary.sh" "$OUT/dnsgate-gc.log")" | tee -a "$RES"
-  fi
+  for cap in $FLOOD_RATES; do
+    flood_warm "$PORT" "$system"
+    [ "$system" = dnsgate ] && flood_from=$(uptime_s "$SERVER")
+    flood_run "$PORT" "$system" "$SERVER" "$FLOOD" "$FLOOD_SECS" 200 "$OUT/$system-$cap" "$cap" | tee -a "$RES"
+    if [ "$system" = dnsgate ]; then
+      echo "# GC during the flood ($cap qps): $(SINCE_S=$flood_from UNTIL_S=$(uptime_s "$SERVER") "$ROOT/scripts/gc-summary.sh" "$OUT/dnsgate-gc.log")" | tee -a "$RES"
+    fi
+  done
   stop_system
 done
 python3 - "$RES" <<'PY'
@@ -65,22 +68,25 @@ rows, notes = {}, []
 for line in open(sys.argv[1]):
     if line.startswith("RESULT"):
         kv = dict(re.findall(r"(\w+)=(\S+)", line))
-        rows.setdefault(kv["system"], {})[(kv["scenario"], kv.get("mode", ""))] = kv
+        rows.setdefault(kv["system"], {})[(kv["scenario"], kv.get("mode", ""), kv.get("flood", ""))] = kv
     elif line.startswith("# GC"):
         notes.append(line[2:].strip())
 def lat(kv):
     return f'{kv["p50_ms"]} / {kv["p99_ms"]} / {kv["p999_ms"]} / {kv["max_ms"]} ({kv["lost_pct"]})' if kv else "n/a"
-rates = sorted({m[4:] for r in rows.values() for (s, m) in r if m.startswith("rate") and s in ("miss", "hit")}, key=int, reverse=True)
+rates = sorted({m[4:] for r in rows.values() for (s, m, _) in r if m.startswith("rate") and s in ("miss", "hit")}, key=int, reverse=True)
+caps = sorted({f for r in rows.values() for (s, _, f) in r if s == "flood"}, key=lambda c: (c != "max", -int(c) if c.isdigit() else 0))
 print("\nFixed rate, ms: p50 / p99 / p99.9 / max (lost %)\n")
 print("| system | " + " | ".join(f"miss @{r} qps | hit @{r} qps" for r in rates) + " |")
 print("|---|" + "---|---|" * len(rates))
 for system, r in rows.items():
-    print(f"| {system} | " + " | ".join(f'{lat(r.get(("miss", "rate" + q)))} | {lat(r.get(("hit", "rate" + q)))}' for q in rates) + " |")
-print("\nRandom-subdomain flood at full rate, with a 200 qps client of cached names\n")
-print("| system | cached-name client p50 / p99 / p99.9 / max ms (lost %) | flood qps (lost %) |\n|---|---|---|")
-for system, r in rows.items():
-    c, f = r.get(("hit-during-flood", "rate200")), r.get(("flood", "max"), {})
-    print(f'| {system} | {lat(c)} | {int(float(f.get("qps", 0))):,} ({f.get("lost_pct")}) |')
+    print(f"| {system} | " + " | ".join(f'{lat(r.get(("miss", "rate" + q, "")))} | {lat(r.get(("hit", "rate" + q, "")))}' for q in rates) + " |")
+print("\nRandom-subdomain flood (full rate, or dnsperf -Q), with a 200 qps client of cached names\n")
+print("| system | flood asked, qps | cached-name client p50 / p99 / p99.9 / max ms (lost %) | flood answered, qps (lost %) |\n|---|---|---|---|")
+for cap in caps:
+    for system, r in rows.items():
+        c, f = r.get(("hit-during-flood", "rate200", cap)), r.get(("flood", "max", cap), {})
+        if f:
+            print(f'| {system} | {cap} | {lat(c)} | {int(float(f.get("qps", 0))):,} ({f.get("lost_pct")}) |')
 if notes:
     print("\ndnsgate's collector pauses:\n")
     for n in notes:

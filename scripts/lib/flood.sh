@@ -12,19 +12,22 @@ flood_warm() {
   LABEL=$2 "$BENCH/run.sh" "$1" cache-hit 5 >/dev/null
 }
 
-# flood_run PORT LABEL PID FILE SECS CLIENT_RATE LOG_PREFIX: floods FILE at full rate for SECS while a
-# client asks CLIENT_RATE qps of hot names (call flood_warm first); prints two RESULT lines,
+# flood_run PORT LABEL PID FILE SECS CLIENT_RATE LOG_PREFIX [FLOOD_QPS]: floods FILE for SECS, at full
+# rate or at most FLOOD_QPS (dnsperf -Q), while a client asks CLIENT_RATE qps of hot names (call
+# flood_warm first); prints two RESULT lines, both with flood=max or flood=FLOOD_QPS:
 # scenario=hit-during-flood (the client, with p50/p99/p99.9) and scenario=flood (qps, lost, rcodes).
 flood_run() {
-  local port=$1 label=$2 pid=$3 file=$4 secs=$5 rate=$6 prefix=$7 flooder
-  dnsperf -s 127.0.0.1 -p "$port" -d "$file" -n 1 -l "$secs" -c 16 -q 256 -T 1 -t 2 > "$prefix-flood.log" 2>&1 &
+  local port=$1 label=$2 pid=$3 file=$4 secs=$5 rate=$6 prefix=$7 cap=${8:-max} flooder
+  local limit=()
+  [ "$cap" = max ] || limit=(-Q "$cap")
+  dnsperf -s 127.0.0.1 -p "$port" -d "$file" -n 1 -l "$secs" -c 16 -q 256 -T 1 -t 2 "${limit[@]}" > "$prefix-flood.log" 2>&1 &
   flooder=$!
   RATE=$rate LABEL=$label TARGET_PID=$pid "$BENCH/run.sh" "$port" cache-hit "$((secs - 2))" \
-    | grep '^RESULT' | sed 's/scenario=cache-hit/scenario=hit-during-flood/'
+    | grep '^RESULT' | sed "s/scenario=cache-hit/scenario=hit-during-flood flood=$cap/"
   wait "$flooder" || true
-  awk -v sys="$label" '
+  awk -v sys="$label" -v cap="$cap" '
     /Queries sent:/ {sent=$3} /Queries lost:/ {gsub(/[()%]/,"",$4); lost=$4}
     /Queries per second:/ {qps=$4} /Response codes:/ {s=$0; sub(/.*Response codes: */,"",s); gsub(/ /,"",s); rc=s}
-    END {printf "RESULT system=%s scenario=flood mode=max qps=%.0f lost_pct=%s sent=%d rcodes=%s\n", sys, qps, lost, sent, rc}' \
+    END {printf "RESULT system=%s scenario=flood flood=%s mode=max qps=%.0f lost_pct=%s sent=%d rcodes=%s\n", sys, cap, qps, lost, sent, rc}' \
     "$prefix-flood.log"
 }
