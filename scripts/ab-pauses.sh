@@ -25,6 +25,10 @@ OUT="${OUT:-/tmp/dnsgate-ab-pauses-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"
 export LOGDIR="$OUT/logs" PEERDIR="$OUT/peers"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
 . "$ROOT/scripts/lib/systems.sh"
+if [ "$PHASE" = miss ]; then   # every JVM asks names no other asked: the file must hold them all
+  have=$(wc -l < "$QDIR/unique-lat.txt"); need=$(( ROUNDS * 2 * (RATE * SECS + 1000) ))
+  [ "$have" -ge "$need" ] || { echo "ab-pauses.sh: PHASE=miss needs $need never-asked names, $QDIR/unique-lat.txt has $have: lower ROUNDS, RATE or SECS" >&2; exit 1; }
+fi
 UPW="$OUT/upstream"
 DOT_PORT=$DOT_PORT PLAIN_PORT=$PLAIN_PORT "$BENCH/upstream/start.sh" "$UPW" >/dev/null
 trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
@@ -72,7 +76,7 @@ saturation_phase() {
       | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
   done
   echo "pauses from listening (${listening} s) on: $(SINCE_S=$listening "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
-  echo "full collections: $(grep -c 'Pause Full' "$dir/dnsgate-gc.log" || true) ($(grep 'Pause Full' "$dir/dnsgate-gc.log" | sed -E 's/^\[([0-9.]+s)\].* ([0-9.]+ms)$/\2 at \1/' | paste -sd, -))"
+  echo "full collections: $(grep -c 'Pause Full' "$dir/dnsgate-gc.log" || true) ($(grep 'Pause Full' "$dir/dnsgate-gc.log" | head -5 | sed -E 's/^\[([0-9.]+s)\].* ([0-9.]+ms)$/\2 at \1/' | paste -sd, -), the first 5)"
 }
 
 {
