@@ -25,7 +25,7 @@ COPY scripts/lib/aot-train.sh /src/scripts/lib/
 # (and the list of those files, as build.sh writes it: the image carries it for scripts/image/test.sh)
 RUN cd /opt/dnsgate/quarkus-app && rm -f app-cds.jsa \
     && find . -type f ! -name '*.aot*' -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum > app.aot.trained.sha256 \
-    && /src/scripts/lib/aot-train.sh /opt/java/bin/java /opt/dnsgate/quarkus-app/app.aot /opt/dnsgate/quarkus-app/quarkus-run.jar -Xms144m -Xmx144m -Xmn36m -XX:SurvivorRatio=10 -XX:-UseAdaptiveSizePolicy -XX:+UseParallelGC -XX:+UseCompactObjectHeaders \
+    && /src/scripts/lib/aot-train.sh /opt/java/bin/java /opt/dnsgate/quarkus-app/app.aot /opt/dnsgate/quarkus-app/quarkus-run.jar -Xms144m -Xmx144m -Xmn36m -XX:SurvivorRatio=10 -XX:-UseAdaptiveSizePolicy -XX:+UseParallelGC -XX:ParallelGCThreads=1 -XX:+UseCompactObjectHeaders \
     && chmod 644 app.aot app.aot.trained.sha256
 
 FROM scratch
@@ -42,7 +42,7 @@ WORKDIR /opt/dnsgate
 EXPOSE 53/udp 53/tcp 8053/tcp
 ENV PATH="/opt/java/bin:/usr/bin:/bin"
 ENV JAVA_HOME="/opt/java"
-ENV JDK_JAVA_OPTIONS="-Xms144m -Xmx144m -Xmn36m -XX:SurvivorRatio=10 -XX:-UseAdaptiveSizePolicy -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -XX:AOTCache=/opt/dnsgate/quarkus-app/app.aot"
+ENV JDK_JAVA_OPTIONS="-Xms144m -Xmx144m -Xmn36m -XX:SurvivorRatio=10 -XX:-UseAdaptiveSizePolicy -XX:+UseParallelGC -XX:ParallelGCThreads=1 -XX:+UseCompactObjectHeaders -XX:AOTCache=/opt/dnsgate/quarkus-app/app.aot"
 ENV QUARKUS_PROFILE="container"
 ENV DNSGATE_RULES_DIR="/rules"
 ENV DNSGATE_RULES_LIST_CACHE_DIR="/tmp/dnsgate-lists"

@@ -12,15 +12,17 @@
 #                     pauses of the encrypted runs, where run 22's longest saturation pause fell.
 # Each JVM's GC log and results are kept in $OUT/<side>-<round>/.
 # Usage: nice -n -15 scripts/ab-pauses.sh A_DIR B_DIR   (each a checkout with target/quarkus-app built)
-# Env: PHASE=miss ROUNDS=3 RATE=2000 SECS=20 A_JVM_OPTS B_JVM_OPTS (extra options for one side), OUT
+# Env: PHASE=miss ROUNDS=2 RATE=2000 SECS=20 A_JVM_OPTS B_JVM_OPTS (extra options for one side), OUT,
+#      JAVA and JVM_OPTS (both sides, as scripts/bench-proxy.sh takes them)
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, unbound, dig.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 A="$(cd "${1:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"; B="$(cd "${2:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
-PHASE="${PHASE:-miss}"; ROUNDS="${ROUNDS:-3}"; RATE="${RATE:-2000}"; SECS="${SECS:-20}"
+PHASE="${PHASE:-miss}"; ROUNDS="${ROUNDS:-2}"; RATE="${RATE:-2000}"; SECS="${SECS:-20}"
 export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQUE_N}"
 DOT_PORT="${AB_DOT_PORT:-37853}"; PLAIN_PORT="${AB_PLAIN_PORT:-37054}"; PORT="${AB_PORT:-37153}"
+CLIENT_DOT_PORT=$((PORT + 1)); CLIENT_DOH_PORT=$((PORT + 2))   # PHASE=encrypted: dnsgate's own DoT and DoH
 OUT="${OUT:-/tmp/dnsgate-ab-pauses-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"
 export LOGDIR="$OUT/logs" PEERDIR="$OUT/peers"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
@@ -52,9 +54,9 @@ miss_phase() {
 
 encrypted_phase() {
   local dir=$1 from
-  LABEL=sat TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" cache-hit 10 >/dev/null
+  LABEL=warm TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" cache-hit 10 >/dev/null
   from=$(uptime_s "$SERVER")
-  for run in "dot-hit $((PORT + 1000))" "doh-hit $((PORT + 2000))"; do
+  for run in "dot-hit $CLIENT_DOT_PORT" "doh-hit $CLIENT_DOH_PORT"; do
     set -- $run
     LABEL=enc TARGET_PID=$SERVER "$BENCH/run.sh" "$2" "$1" "$SECS" | grep '^RESULT' \
       | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
@@ -76,18 +78,20 @@ saturation_phase() {
       | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
   done
   echo "pauses from listening (${listening} s) on: $(SINCE_S=$listening "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
-  echo "full collections: $(grep -c 'Pause Full' "$dir/dnsgate-gc.log" || true) ($(grep 'Pause Full' "$dir/dnsgate-gc.log" | head -5 | sed -E 's/^\[([0-9.]+s)\].* ([0-9.]+ms)$/\2 at \1/' | paste -sd, -), the first 5)"
+  echo "full collections: $(grep -c 'Pause Full' "$dir/dnsgate-gc.log" || true) $(grep -m5 'Pause Full' "$dir/dnsgate-gc.log" | sed -E 's/^\[([0-9.]+s)\].* ([0-9.]+ms)$/\2 at \1/' | paste -sd, - | sed 's/^./(the first, up to 5: &/; s/.$/&)/')"
 }
 
 {
 echo "# ab-pauses.sh $(date -u +%FT%TZ) PHASE=$PHASE ROUNDS=$ROUNDS RATE=$RATE SECS=$SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# A=$A ($(git -C "$A" rev-parse --short HEAD)) A_JVM_OPTS=${A_JVM_OPTS:-} B=$B ($(git -C "$B" rev-parse --short HEAD)) B_JVM_OPTS=${B_JVM_OPTS:-}"
+echo "# JAVA=${JAVA:-java} JVM_OPTS=${JVM_OPTS:-the default of bench-proxy.sh}"
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     dir="$OUT/$side-$round"; mkdir -p "$dir"
     [ "$side" = A ] && checkout=$A extra="${A_JVM_OPTS:-}" || checkout=$B extra="${B_JVM_OPTS:-}"
-    PROXY_EXTRA_OPTS="$extra -Xlog:gc:file=$dir/dnsgate-gc.log" dnsgate_start "$checkout" "$PORT" "$dir/dnsgate.log" \
-      env DOT_PORT_CLIENT=$((PORT + 1000)) DOH_PORT_CLIENT=$((PORT + 2000)) TLS_CERT="$UPW/dot.test.pem" TLS_KEY="$UPW/dot.test.key"
+    encrypted=()   # client DoT and DoH listeners only where they are measured
+    [ "$PHASE" = encrypted ] && encrypted=(env DOT_PORT_CLIENT=$CLIENT_DOT_PORT DOH_PORT_CLIENT=$CLIENT_DOH_PORT TLS_CERT="$UPW/dot.test.pem" TLS_KEY="$UPW/dot.test.key")
+    PROXY_EXTRA_OPTS="$extra -Xlog:gc:file=$dir/dnsgate-gc.log" dnsgate_start "$checkout" "$PORT" "$dir/dnsgate.log" "${encrypted[@]}"
     dnsgate_ready "$PORT" 0.1 900 || { echo "dnsgate did not answer; see $dir/dnsgate.log" >&2; exit 1; }
     echo "## side $side round $round"
     slot=$(( (round - 1) * 2 + $([ "$side" = A ] && echo 0 || echo 1) ))   # disjoint names for every JVM

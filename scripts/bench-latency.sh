@@ -34,8 +34,8 @@ trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || t
 # the GC log through PROXY_EXTRA_OPTS: JVM_OPTS (heap, collector) keeps bench-proxy.sh's default unless set
 export PROXY_EXTRA_OPTS="${PROXY_EXTRA_OPTS:-} -Xlog:gc:file=$OUT/dnsgate-gc.log"
 
-echo "# bench-latency.sh $(date -u +%FT%TZ) RATES=$RATES LAT_SECS=$LAT_SECS FLOOD_SECS=$FLOOD_SECS loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
-echo "# dnsgate JVM: ${JVM_OPTS:-the default of bench-proxy.sh}$PROXY_EXTRA_OPTS" | tee -a "$RES"
+echo "# bench-latency.sh $(date -u +%FT%TZ) RATES=$RATES LAT_SECS=$LAT_SECS FLOOD_SECS=$FLOOD_SECS FLOOD_RATES=\"$FLOOD_RATES\" loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
+echo "# dnsgate JVM: ${JAVA:-java} ${JVM_OPTS:-the default of bench-proxy.sh}$PROXY_EXTRA_OPTS" | tee -a "$RES"
 for system in $SYSTEMS; do
   start_system "$system" "$PORT"
   LABEL=$system "$BENCH/run.sh" "$PORT" cache-hit 5 >/dev/null   # hot names cached, hit path warm

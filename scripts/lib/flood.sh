@@ -2,7 +2,9 @@
 # scripts/bench-latency.sh and scripts/ab.sh). Needs BENCH (../shared/bench) and dnsperf.
 
 # flood_queries FILE: more never-repeating names under nx.test (NXDOMAIN at the harness upstream)
-# than any system answers in a run, so every one is a miss.
+# than any system answers in a run, so every one is a miss. Each flood_run reads FILE from its first
+# line, so a second flood in the same process asks names again; they still miss, as the upstream's
+# NXDOMAIN carries no SOA and so is not cached.
 flood_queries() {
   [ -s "$1" ] || awk 'BEGIN{srand(15); for(i=1;i<=4000000;i++) printf "f%07d-%06d.nx.test A\n", i, int(rand()*1000000)}' > "$1"
 }
