@@ -27,6 +27,7 @@ OUT="${OUT:-/tmp/dnsgate-ab-pauses-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"
 export LOGDIR="$OUT/logs" PEERDIR="$OUT/peers"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
 . "$ROOT/scripts/lib/systems.sh"
+case "$PHASE" in miss|saturation|encrypted) ;; *) echo "ab-pauses.sh: unknown PHASE $PHASE" >&2; exit 1 ;; esac
 if [ "$PHASE" = miss ]; then   # every JVM asks names no other asked: the file must hold them all
   have=$(wc -l < "$QDIR/unique-lat.txt"); need=$(( ROUNDS * 2 * (RATE * SECS + 1000) ))
   [ "$have" -ge "$need" ] || { echo "ab-pauses.sh: PHASE=miss needs $need never-asked names, $QDIR/unique-lat.txt has $have: lower ROUNDS, RATE or SECS" >&2; exit 1; }
@@ -99,7 +100,6 @@ for round in $(seq 1 "$ROUNDS"); do
       miss) miss_phase "$dir" $(( slot * (RATE * SECS + 1000) )) ;;
       saturation) saturation_phase "$dir" ;;
       encrypted) encrypted_phase "$dir" ;;
-      *) echo "unknown PHASE $PHASE" >&2; exit 1 ;;
     esac
     stop_system
   done
