@@ -20,6 +20,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 A="$(cd "${1:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"; B="$(cd "${2:?usage: ab-pauses.sh A_DIR B_DIR}" && pwd)"
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 PHASE="${PHASE:-miss}"; ROUNDS="${ROUNDS:-2}"; RATE="${RATE:-2000}"; SECS="${SECS:-20}"
+case "$PHASE" in miss|saturation|encrypted) ;; *) echo "ab-pauses.sh: unknown PHASE $PHASE" >&2; exit 1 ;; esac
 export UNIQUE_N="${UNIQUE_N:-1000000}"; export QDIR="${QDIR:-/tmp/bench-q-$UNIQUE_N}"
 DOT_PORT="${AB_DOT_PORT:-37853}"; PLAIN_PORT="${AB_PLAIN_PORT:-37054}"; PORT="${AB_PORT:-37153}"
 CLIENT_DOT_PORT=$((PORT + 1)); CLIENT_DOH_PORT=$((PORT + 2))   # PHASE=encrypted: dnsgate's own DoT and DoH
@@ -27,7 +28,6 @@ OUT="${OUT:-/tmp/dnsgate-ab-pauses-$(date +%Y%m%d-%H%M%S)}"; mkdir -p "$OUT"
 export LOGDIR="$OUT/logs" PEERDIR="$OUT/peers"
 [ -f "$QDIR/.done" ] || "$BENCH/gen-queries.sh" "$QDIR" >/dev/null
 . "$ROOT/scripts/lib/systems.sh"
-case "$PHASE" in miss|saturation|encrypted) ;; *) echo "ab-pauses.sh: unknown PHASE $PHASE" >&2; exit 1 ;; esac
 if [ "$PHASE" = miss ]; then   # every JVM asks names no other asked: the file must hold them all
   have=$(wc -l < "$QDIR/unique-lat.txt"); need=$(( ROUNDS * 2 * (RATE * SECS + 1000) ))
   [ "$have" -ge "$need" ] || { echo "ab-pauses.sh: PHASE=miss needs $need never-asked names, $QDIR/unique-lat.txt has $have: lower ROUNDS, RATE or SECS" >&2; exit 1; }

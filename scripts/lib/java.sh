@@ -7,9 +7,9 @@
 # Parallel's estimate, it replaces a young collection by a full one whenever the old generation has
 # less free space than the eden in use; its own sizing left 36 MB free against 36 MB of eden with the
 # 1M-name list and the cache, and 3 of 8 JVMs measured then collected in full (16-54 ms each) for as
-# long as they ran. One GC thread: with two on two cores that the traffic also wants, a pause lasts
-# until the slower thread, often waiting for a core, is done (DoT saturation: longest pauses
-# 5.4-7.1 ms against 4.5-10.4). BENCHMARKS.md, "Full collections in a loop", "One collector thread".
+# long as they ran. One GC thread: with two on two cores that the traffic also wants, the longest
+# pauses were longer, probably while one thread waited for a core (DoT saturation: 5.4-7.1 ms against
+# 4.5-10.4). BENCHMARKS.md, "Full collections in a loop", "One collector thread".
 # shellcheck disable=SC2034 # read by the scripts that source this
 DNSGATE_JVM_OPTS="-Xms144m -Xmx144m -Xmn36m -XX:SurvivorRatio=10 -XX:-UseAdaptiveSizePolicy -XX:+UseParallelGC -XX:ParallelGCThreads=1"
 
