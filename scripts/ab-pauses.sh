@@ -53,14 +53,19 @@ miss_phase() {
   echo "pauses during the misses: $(SINCE_S=$from UNTIL_S=$until "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
 }
 
+# full_rate_run LABEL PORT SCENARIO SECS: one full-rate run against SERVER, summarised on one line
+full_rate_run() {
+  LABEL=$1 TARGET_PID=$SERVER "$BENCH/run.sh" "$2" "$3" "$4" | grep '^RESULT' \
+    | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
+}
+
 encrypted_phase() {
   local dir=$1 from
   LABEL=warm TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" cache-hit 10 >/dev/null
   from=$(uptime_s "$SERVER")
   for run in "dot-hit $CLIENT_DOT_PORT" "doh-hit $CLIENT_DOH_PORT"; do
     set -- $run
-    LABEL=enc TARGET_PID=$SERVER "$BENCH/run.sh" "$2" "$1" "$SECS" | grep '^RESULT' \
-      | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
+    full_rate_run enc "$2" "$1" "$SECS"
   done
   echo "pauses during the encrypted runs: $(SINCE_S=$from "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
 }
@@ -75,8 +80,7 @@ saturation_phase() {
   [ -n "$listening" ] || { echo "no start-up line in $dir/dnsgate.log" >&2; exit 1; }
   for run in "forward-unique 30" "cache-hit 10" "local 10" "blocked-1m 10" "forward-unique 30"; do
     set -- $run
-    LABEL=sat TARGET_PID=$SERVER "$BENCH/run.sh" "$PORT" "$1" "$2" | grep '^RESULT' \
-      | sed -E 's/.*scenario=([a-z0-9-]+).* qps=([0-9.]+).*lost_pct=([0-9.]+).*rss_mb=([0-9.]+).*/\1 qps=\2 lost=\3% rss=\4 MB/'
+    full_rate_run sat "$PORT" "$1" "$2"
   done
   echo "pauses from listening (${listening} s) on: $(SINCE_S=$listening "$ROOT/scripts/gc-summary.sh" "$dir/dnsgate-gc.log")"
   echo "full collections: $(grep -c 'Pause Full' "$dir/dnsgate-gc.log" || true) $(grep -m5 'Pause Full' "$dir/dnsgate-gc.log" | sed -E 's/^\[([0-9.]+s)\].* ([0-9.]+ms)$/\2 at \1/' | paste -sd, - | sed 's/^./(the first, up to 5: &/; s/.$/&)/')"
