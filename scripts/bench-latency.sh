@@ -10,7 +10,7 @@
 # scripts/gc-summary.sh). Prints Markdown tables; raw RESULT lines in $OUT/results.txt.
 # Usage: nice -n -15 scripts/bench-latency.sh
 #   (with kernel.sched_autogroup_enabled=0 the priority keeps other work from setting the pace)
-# Env: SYSTEMS="dnsgate dnsdist unbound" RATES="2000 200" LAT_SECS=20 FLOOD_SECS=20 FLOOD_RATES=max, JVM_OPTS and
+# Env: SYSTEMS="dnsgate dnsdist unbound" RATES="2000 200" LAT_SECS=20 FLOOD_SECS=20 FLOOD_RATES=max, JAVA, JVM_OPTS, AOT_CACHE and
 #      PROXY_EXTRA_OPTS (dnsgate's, as scripts/bench-proxy.sh takes them), LAT_DOT_PORT=39853 LAT_PLAIN_PORT=39054 LAT_PORT=39153, OUT
 # Needs: ../shared/bench (BENCH_DIR), dnsperf, dnsdist, unbound, dig, jcmd; target/quarkus-app built.
 set -euo pipefail
@@ -35,7 +35,7 @@ trap 'stop_system; kill "$(cat "$UPW/unbound.pid" 2>/dev/null)" 2>/dev/null || t
 export PROXY_EXTRA_OPTS="${PROXY_EXTRA_OPTS:-} -Xlog:gc:file=$OUT/dnsgate-gc.log"
 
 echo "# bench-latency.sh $(date -u +%FT%TZ) RATES=$RATES LAT_SECS=$LAT_SECS FLOOD_SECS=$FLOOD_SECS FLOOD_RATES=\"$FLOOD_RATES\" loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RES"
-echo "# dnsgate JVM: ${JAVA:-java} ${JVM_OPTS:-the default of bench-proxy.sh}$PROXY_EXTRA_OPTS" | tee -a "$RES"
+echo "# dnsgate JVM: ${JAVA:-java} ${JVM_OPTS:-the default of bench-proxy.sh}$PROXY_EXTRA_OPTS${AOT_CACHE:+ with the AOT cache $AOT_CACHE}" | tee -a "$RES"
 for system in $SYSTEMS; do
   start_system "$system" "$PORT"
   LABEL=$system "$BENCH/run.sh" "$PORT" cache-hit 5 >/dev/null   # hot names cached, hit path warm
