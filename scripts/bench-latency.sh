@@ -84,7 +84,7 @@ print("\nRandom-subdomain flood (full rate, or dnsperf -Q), with a 200 qps clien
 print("| system | flood asked, qps | cached-name client p50 / p99 / p99.9 / max ms (lost %) | flood answered, qps (lost %) |\n|---|---|---|---|")
 for cap in caps:
     for system, r in rows.items():
-        c, f = r.get(("hit-during-flood", "rate200", cap)), r.get(("flood", "max", cap), {})
+        c, f = r.get(("hit-during-flood", "rate200", cap)), r.get(("flood", "max" if cap == "max" else "rate" + cap, cap), {})
         if f:
             print(f'| {system} | {cap} | {lat(c)} | {int(float(f.get("qps", 0))):,} ({f.get("lost_pct")}) |')
 if notes:

@@ -17,7 +17,8 @@ flood_warm() {
 # flood_run PORT LABEL PID FILE SECS CLIENT_RATE LOG_PREFIX [FLOOD_QPS]: floods FILE for SECS, at full
 # rate or at most FLOOD_QPS (dnsperf -Q), while a client asks CLIENT_RATE qps of hot names (call
 # flood_warm first); prints two RESULT lines, both with flood=max or flood=FLOOD_QPS:
-# scenario=hit-during-flood (the client, with p50/p99/p99.9) and scenario=flood (qps, lost, rcodes).
+# scenario=hit-during-flood (the client, with p50/p99/p99.9) and scenario=flood (qps, lost, rcodes;
+# mode=max, or mode=rateFLOOD_QPS as run.sh names a fixed rate).
 flood_run() {
   local port=$1 label=$2 pid=$3 file=$4 secs=$5 rate=$6 prefix=$7 cap=${8:-max} flooder
   local limit=()
@@ -30,6 +31,6 @@ flood_run() {
   awk -v sys="$label" -v cap="$cap" '
     /Queries sent:/ {sent=$3} /Queries lost:/ {gsub(/[()%]/,"",$4); lost=$4}
     /Queries per second:/ {qps=$4} /Response codes:/ {s=$0; sub(/.*Response codes: */,"",s); gsub(/ /,"",s); rc=s}
-    END {printf "RESULT system=%s scenario=flood flood=%s mode=max qps=%.0f lost_pct=%s sent=%d rcodes=%s\n", sys, cap, qps, lost, sent, rc}' \
+    END {printf "RESULT system=%s scenario=flood flood=%s mode=%s qps=%.0f lost_pct=%s sent=%d rcodes=%s\n", sys, cap, (cap == "max" ? "max" : "rate" cap), qps, lost, sent, rc}' \
     "$prefix-flood.log"
 }
